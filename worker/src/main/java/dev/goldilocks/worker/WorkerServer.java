@@ -1,0 +1,120 @@
+package dev.goldilocks.worker;
+
+import ai.onnxruntime.OrtException;
+import dev.goldilocks.common.grpc.GrpcServers;
+import dev.goldilocks.proto.v1.WorkerGrpc;
+import dev.goldilocks.worker.config.ModelConfig;
+import dev.goldilocks.worker.config.WorkerConfig;
+import dev.goldilocks.worker.service.HostedModel;
+import dev.goldilocks.worker.service.WarmUp;
+import dev.goldilocks.worker.service.WorkerService;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker process's gRPC server: binds first with health NOT_SERVING, loads and warms up every model
+ * (requests meanwhile get UNAVAILABLE), then reports SERVING. {@link #close()} drains: NOT_SERVING, no new calls, in-flight calls finish.
+ */
+public final class WorkerServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerServer.class);
+    private static final String SERVICE = WorkerGrpc.SERVICE_NAME;
+
+    private final Server server;
+    private final HealthStatusManager health;
+    private final Map<String, HostedModel> models;
+    private final ExecutorService executor;
+
+    private WorkerServer(Server server, HealthStatusManager health, Map<String, HostedModel> models,
+                         ExecutorService executor) {
+        this.server = server;
+        this.health = health;
+        this.models = models;
+        this.executor = executor;
+    }
+
+    public static WorkerServer start(WorkerConfig config) throws IOException {
+        HealthStatusManager health = new HealthStatusManager();
+        health.setStatus("", ServingStatus.NOT_SERVING);
+        health.setStatus(SERVICE, ServingStatus.NOT_SERVING);
+        Map<String, HostedModel> models = new ConcurrentHashMap<>();
+        ExecutorService executor = GrpcServers.boundedExecutor("worker-grpc");
+        Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health)
+                .addService(new WorkerService(models,
+                        config.models().stream().map(ModelConfig::name).collect(Collectors.toSet()),
+                        config.defaultMaxNewTokens()))
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw new IOException("worker: cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+        WorkerServer worker = new WorkerServer(server, health, models, executor);
+        try {
+            for (ModelConfig model : config.models()) {
+                long t0 = System.nanoTime();
+                HostedModel hosted = HostedModel.load(model);
+                WarmUp.run(hosted);
+                models.put(model.name(), hosted);
+                LOG.info("model {} loaded and warmed up from {} in {} ms", model.name(), model.path(),
+                        (System.nanoTime() - t0) / 1_000_000);
+            }
+        } catch (IOException | OrtException | RuntimeException e) {
+            worker.close();
+            throw new IOException("worker: cannot load models: " + e.getMessage(), e);
+        }
+        health.setStatus("", ServingStatus.SERVING);
+        health.setStatus(SERVICE, ServingStatus.SERVING);
+        LOG.info("worker serving {} on {}:{}", models.keySet(), config.host(), server.getPort());
+        return worker;
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    /** Drains: health NOT_SERVING, refuse new calls, let running ones finish (up to 30 s), release models. */
+    @Override
+    public void close() {
+        health.enterTerminalState();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+            for (HostedModel m : models.values()) {
+                m.drain(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+        executor.shutdownNow();
+        closeAll(models);
+    }
+
+    private static void closeAll(Map<String, HostedModel> models) {
+        for (HostedModel m : models.values()) {
+            try {
+                m.close();
+            } catch (OrtException e) {
+                LOG.warn("closing model {}: {}", m.config().name(), e.getMessage());
+            }
+        }
+    }
+}

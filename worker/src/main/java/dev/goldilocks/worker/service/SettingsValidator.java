@@ -1,0 +1,48 @@
+package dev.goldilocks.worker.service;
+
+import dev.goldilocks.proto.v1.GenerationParams;
+import dev.goldilocks.worker.generate.GenerationSettings;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Turns request parameters into {@link GenerationSettings}, or INVALID_ARGUMENT naming the field. */
+final class SettingsValidator {
+
+    static final int MAX_STOP_SEQUENCES = 16;
+    static final int MAX_STOP_CHARS = 256;
+
+    private SettingsValidator() {
+    }
+
+    static GenerationSettings validate(GenerationParams p, int defaultMaxNewTokens, int limit)
+            throws StatusRuntimeException {
+        int maxNewTokens = p.hasMaxNewTokens() ? p.getMaxNewTokens() : Math.min(defaultMaxNewTokens, limit);
+        if (maxNewTokens < 1 || maxNewTokens > limit) {
+            throw InvalidArgument.of("params.max_new_tokens", "must be between 1 and " + limit + ", got " + maxNewTokens);
+        }
+        float temperature = p.hasTemperature() ? p.getTemperature() : 0f;
+        if (!Float.isFinite(temperature) || temperature < 0f || temperature > 100f) {
+            throw InvalidArgument.of("params.temperature", "must be a finite number from 0 to 100, got " + temperature);
+        }
+        float topP = p.hasTopP() ? p.getTopP() : 1f;
+        if (!(topP > 0f && topP <= 1f)) {
+            throw InvalidArgument.of("params.top_p", "must be in (0, 1], got " + topP);
+        }
+        int topK = p.hasTopK() ? p.getTopK() : 0;
+        if (topK < 0) {
+            throw InvalidArgument.of("params.top_k", "must be >= 0, got " + topK);
+        }
+        if (p.getStopCount() > MAX_STOP_SEQUENCES) {
+            throw InvalidArgument.of("params.stop", "at most " + MAX_STOP_SEQUENCES + " stop sequences, got "
+                    + p.getStopCount());
+        }
+        for (String stop : p.getStopList()) {
+            if (stop.isEmpty() || stop.length() > MAX_STOP_CHARS) {
+                throw InvalidArgument.of("params.stop", "each stop sequence must have 1 to " + MAX_STOP_CHARS
+                        + " characters");
+            }
+        }
+        long seed = p.hasSeed() ? p.getSeed() : ThreadLocalRandom.current().nextLong();
+        return new GenerationSettings(maxNewTokens, temperature, topP, topK, p.getStopList(), seed, p.getLogprobs());
+    }
+}

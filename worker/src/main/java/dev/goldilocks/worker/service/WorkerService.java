@@ -1,0 +1,240 @@
+package dev.goldilocks.worker.service;
+
+import ai.onnxruntime.OrtException;
+import dev.goldilocks.proto.v1.EmbedRequest;
+import dev.goldilocks.proto.v1.EmbedResponse;
+import dev.goldilocks.proto.v1.ModelStatus;
+import dev.goldilocks.proto.v1.StatusRequest;
+import dev.goldilocks.proto.v1.StatusResponse;
+import dev.goldilocks.proto.v1.Token;
+import dev.goldilocks.proto.v1.WorkerGenerateChunk;
+import dev.goldilocks.proto.v1.WorkerGenerateRequest;
+import dev.goldilocks.proto.v1.WorkerGrpc;
+import dev.goldilocks.proto.v1.WorkerScoreRequest;
+import dev.goldilocks.proto.v1.WorkerScoreResponse;
+import dev.goldilocks.proto.v1.WorkerTiming;
+import dev.goldilocks.worker.generate.Cancelled;
+import dev.goldilocks.worker.generate.FinishReason;
+import dev.goldilocks.worker.generate.GeneratedToken;
+import dev.goldilocks.worker.generate.GenerationResult;
+import dev.goldilocks.worker.generate.GenerationSettings;
+import dev.goldilocks.worker.generate.Generator;
+import dev.goldilocks.worker.generate.Scorer;
+import dev.goldilocks.worker.model.SessionFactory;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's gRPC service. Handlers validate on the gRPC thread, then hand the model call to the
+ * model's bounded queue: a blocking ONNX Runtime call never runs on a gRPC or Netty thread.
+ */
+public final class WorkerService extends WorkerGrpc.WorkerImplBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerService.class);
+    private static final double NANOS = 1e9;
+
+    private final Map<String, HostedModel> models;
+    private final Set<String> configured;
+    private final int defaultMaxNewTokens;
+
+    /**
+     * @param models     filled while the worker loads; read live, so models appear as they become ready
+     * @param configured every model name this worker will host
+     */
+    public WorkerService(Map<String, HostedModel> models, Set<String> configured, int defaultMaxNewTokens) {
+        this.models = models;
+        this.configured = Set.copyOf(configured);
+        this.defaultMaxNewTokens = defaultMaxNewTokens;
+    }
+
+    @Override
+    public void generate(WorkerGenerateRequest request, StreamObserver<WorkerGenerateChunk> responses) {
+        long received = System.nanoTime();
+        ServerCallStreamObserver<WorkerGenerateChunk> out = (ServerCallStreamObserver<WorkerGenerateChunk>) responses;
+        out.setOnCancelHandler(() -> { }); // a late onNext after the client left is then dropped, not thrown
+        try {
+            HostedModel hosted = model(request.getModel());
+            GenerationSettings settings = SettingsValidator.validate(request.getParams(), defaultMaxNewTokens,
+                    hosted.config().maxNewTokens());
+            int[] prompt = promptTokens(hosted, request.getPrompt(), 1);
+            Context context = Context.current();
+            submit(hosted, out, () -> {
+                long started = System.nanoTime();
+                GenerationResult result = new Generator(hosted.model()).generate(prompt, settings,
+                        (text, tokens) -> out.onNext(WorkerGenerateChunk.newBuilder().setText(text)
+                                .addAllTokens(tokens(tokens)).build()),
+                        context::isCancelled);
+                long finished = System.nanoTime();
+                out.onNext(WorkerGenerateChunk.newBuilder()
+                        .setFinishReason(finishReason(result.finishReason()))
+                        .setPromptTokens(result.promptTokens())
+                        .setCompletionTokens(result.tokens().size())
+                        .setTiming(timing(received, started, finished, started + result.timeToFirstTokenNanos()))
+                        .build());
+                out.onCompleted();
+            });
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+        }
+    }
+
+    @Override
+    public void score(WorkerScoreRequest request, StreamObserver<WorkerScoreResponse> responses) {
+        long received = System.nanoTime();
+        ServerCallStreamObserver<WorkerScoreResponse> out = (ServerCallStreamObserver<WorkerScoreResponse>) responses;
+        out.setOnCancelHandler(() -> { });
+        try {
+            HostedModel hosted = model(request.getModel());
+            int[] prompt = promptTokens(hosted, request.getPrompt(), 0);
+            if (request.getContinuation().isEmpty()) {
+                throw InvalidArgument.of("continuation", "must not be empty");
+            }
+            int[] continuation = hosted.model().tokenizer().encode(request.getContinuation());
+            if (prompt.length + continuation.length > hosted.model().contextTokens()) {
+                throw InvalidArgument.of("continuation", "prompt and continuation are " + (prompt.length
+                        + continuation.length) + " tokens, more than the model's context of "
+                        + hosted.model().contextTokens());
+            }
+            submit(hosted, out, () -> {
+                long started = System.nanoTime();
+                List<GeneratedToken> scored = new Scorer(hosted.model()).score(prompt, continuation);
+                long finished = System.nanoTime();
+                double sum = 0;
+                for (GeneratedToken t : scored) {
+                    sum += t.logprob();
+                }
+                out.onNext(WorkerScoreResponse.newBuilder().setLogprob(sum).addAllTokens(tokens(scored))
+                        .setPromptTokens(prompt.length).setTiming(timing(received, started, finished, finished))
+                        .build());
+                out.onCompleted();
+            });
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+        }
+    }
+
+    @Override
+    public void embed(EmbedRequest request, StreamObserver<EmbedResponse> responses) {
+        HostedModel hosted;
+        try {
+            hosted = model(request.getModel());
+        } catch (StatusRuntimeException e) {
+            responses.onError(e);
+            return;
+        }
+        responses.onError(Status.FAILED_PRECONDITION.withDescription("model: '" + hosted.config().name()
+                + "' is a " + hosted.config().kind() + " model; Embed needs an encoder model").asRuntimeException());
+    }
+
+    @Override
+    public void status(StatusRequest request, StreamObserver<StatusResponse> responses) {
+        StatusResponse.Builder status = StatusResponse.newBuilder();
+        models.values().stream().sorted((a, b) -> a.config().name().compareTo(b.config().name())).forEach(m ->
+                status.addModels(ModelStatus.newBuilder()
+                        .setName(m.config().name())
+                        .setKind(m.config().kind())
+                        .setState(ModelStatus.State.READY)
+                        .setContextTokens(m.model().contextTokens())
+                        .setQueueLength(m.queueLength())
+                        .setInFlight(m.inFlight())
+                        .setDevice(SessionFactory.effectiveDevice(m.config()))));
+        responses.onNext(status.build());
+        responses.onCompleted();
+    }
+
+    private HostedModel model(String name) {
+        HostedModel hosted = models.get(name);
+        if (hosted == null && configured.contains(name)) {
+            throw Status.UNAVAILABLE.withDescription("model: '" + name + "' is still loading").asRuntimeException();
+        }
+        if (hosted == null) {
+            throw Status.NOT_FOUND.withDescription("model: no model named '" + name + "' on this worker (it hosts "
+                    + configured.stream().sorted().toList() + ")").asRuntimeException();
+        }
+        return hosted;
+    }
+
+    /** Tokenizes the prompt and checks it leaves {@code room} tokens in the context. */
+    private static int[] promptTokens(HostedModel hosted, String prompt, int room) {
+        if (prompt.isEmpty()) {
+            throw InvalidArgument.of("prompt", "must not be empty");
+        }
+        int[] ids = hosted.model().tokenizer().encode(prompt);
+        int context = hosted.model().contextTokens();
+        if (ids.length + room > context) {
+            throw InvalidArgument.of("prompt", ids.length + " tokens do not fit the model's context of " + context
+                    + " tokens" + (room > 0 ? " with room for a new token" : ""));
+        }
+        return ids;
+    }
+
+    /** Runs {@code work} on the model's queue; answers RESOURCE_EXHAUSTED at once when the queue is full. */
+    private static void submit(HostedModel hosted, ServerCallStreamObserver<?> out, ModelCall work) {
+        Context context = Context.current();
+        boolean queued = hosted.trySubmit(() -> {
+            if (context.isCancelled()) {
+                out.onError(cancelledStatus(context, "while queued"));
+                return;
+            }
+            try {
+                work.run();
+            } catch (Cancelled e) {
+                out.onError(cancelledStatus(context, "while generating"));
+            } catch (OrtException | RuntimeException e) {
+                LOG.error("model {} failed", hosted.config().name(), e);
+                out.onError(Status.INTERNAL.withDescription("model " + hosted.config().name() + " failed: "
+                        + e.getMessage()).asRuntimeException());
+            }
+        });
+        if (!queued) {
+            out.onError(Status.RESOURCE_EXHAUSTED.withDescription("model " + hosted.config().name()
+                    + ": queue full (" + hosted.queueLength() + " waiting, " + hosted.inFlight()
+                    + " running); retry later").asRuntimeException());
+        }
+    }
+
+    private static StatusRuntimeException cancelledStatus(Context context, String when) {
+        Deadline deadline = context.getDeadline();
+        if (deadline != null && deadline.isExpired()) {
+            return Status.DEADLINE_EXCEEDED.withDescription("deadline passed " + when).asRuntimeException();
+        }
+        return Status.CANCELLED.withDescription("client cancelled " + when).asRuntimeException();
+    }
+
+    private static WorkerTiming timing(long received, long started, long finished, long firstToken) {
+        return WorkerTiming.newBuilder()
+                .setQueueSeconds((started - received) / NANOS)
+                .setComputeSeconds((finished - started) / NANOS)
+                .setTimeToFirstTokenSeconds((firstToken - received) / NANOS)
+                .build();
+    }
+
+    private static dev.goldilocks.proto.v1.FinishReason finishReason(FinishReason reason) {
+        return switch (reason) {
+            case END_OF_TEXT -> dev.goldilocks.proto.v1.FinishReason.FINISH_REASON_END_OF_TEXT;
+            case LENGTH -> dev.goldilocks.proto.v1.FinishReason.FINISH_REASON_LENGTH;
+            case STOP_SEQUENCE -> dev.goldilocks.proto.v1.FinishReason.FINISH_REASON_STOP_SEQUENCE;
+            case CONTEXT_FULL -> dev.goldilocks.proto.v1.FinishReason.FINISH_REASON_CONTEXT_FULL;
+        };
+    }
+
+    private static List<Token> tokens(List<GeneratedToken> tokens) {
+        return tokens.stream().map(t -> Token.newBuilder().setId(t.id()).setText(t.text()).setLogprob(t.logprob())
+                .build()).toList();
+    }
+
+    /** A model call that may fail with an ONNX Runtime error. */
+    @FunctionalInterface
+    private interface ModelCall {
+        void run() throws OrtException;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.goldilocks.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.goldilocks.proto.v1.FinishReason;
+import dev.goldilocks.proto.v1.GenerationParams;
+import dev.goldilocks.proto.v1.StatusRequest;
+import dev.goldilocks.proto.v1.WorkerGenerateChunk;
+import dev.goldilocks.proto.v1.WorkerGenerateRequest;
+import dev.goldilocks.proto.v1.WorkerGrpc;
+import dev.goldilocks.proto.v1.WorkerScoreRequest;
+import dev.goldilocks.proto.v1.WorkerScoreResponse;
+import dev.goldilocks.worker.config.WorkerConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The worker through its real gRPC API on an ephemeral port. */
+class WorkerApiTest {
+
+    private static WorkerServer server;
+    private static ManagedChannel channel;
+    private static WorkerGrpc.WorkerBlockingStub worker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = WorkerServer.start(new WorkerConfig("127.0.0.1", 0, 4 << 20, 32,
+                Arrays.stream(DemoModels.ALL).map(DemoModels::config).toList()));
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        worker = WorkerGrpc.newBlockingStub(channel);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.close();
+    }
+
+    private static WorkerGrpc.WorkerBlockingStub call() {
+        return worker.withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
+    private static List<WorkerGenerateChunk> generate(String model, String prompt, GenerationParams params) {
+        List<WorkerGenerateChunk> chunks = new ArrayList<>();
+        Iterator<WorkerGenerateChunk> it = call().generate(WorkerGenerateRequest.newBuilder().setModel(model)
+                .setPrompt(prompt).setParams(params).build());
+        it.forEachRemaining(chunks::add);
+        return chunks;
+    }
+
+    private static String text(List<WorkerGenerateChunk> chunks) {
+        StringBuilder sb = new StringBuilder();
+        chunks.forEach(c -> sb.append(c.getText()));
+        return sb.toString();
+    }
+
+    private static WorkerGenerateChunk last(List<WorkerGenerateChunk> chunks) {
+        return chunks.get(chunks.size() - 1);
+    }
+
+    @Test
+    void everyModelStreamsTokensAndEndsWithUsage() {
+        for (String model : DemoModels.ALL) {
+            List<WorkerGenerateChunk> chunks = generate(model, "public static void main(String[] args) {",
+                    GenerationParams.newBuilder().setMaxNewTokens(12).build());
+            WorkerGenerateChunk end = last(chunks);
+            assertThat(end.getFinishReason()).as(model).isIn(FinishReason.FINISH_REASON_LENGTH,
+                    FinishReason.FINISH_REASON_END_OF_TEXT);
+            int streamedTokens = chunks.stream().mapToInt(WorkerGenerateChunk::getTokensCount).sum();
+            assertThat(end.getCompletionTokens()).as(model).isEqualTo(streamedTokens).isBetween(1, 12);
+            assertThat(end.getPromptTokens()).isPositive();
+            assertThat(end.getTiming().getComputeSeconds()).isPositive();
+        }
+    }
+
+    @Test
+    void greedyIsDeterministicAndSeededSamplingIsReproducible() {
+        GenerationParams greedy = GenerationParams.newBuilder().setMaxNewTokens(16).build();
+        assertThat(text(generate("generic", "In the beginning", greedy)))
+                .isEqualTo(text(generate("generic", "In the beginning", greedy)));
+        GenerationParams sampled = GenerationParams.newBuilder().setMaxNewTokens(16).setTemperature(1.0f)
+                .setTopP(0.9f).setTopK(50).setSeed(42).build();
+        String first = text(generate("generic", "In the beginning", sampled));
+        assertThat(text(generate("generic", "In the beginning", sampled))).isEqualTo(first);
+    }
+
+    @Test
+    void scoreAgreesWithTheLogprobsOfGreedyGeneration() {
+        String prompt = "The license grants you the right to";
+        List<WorkerGenerateChunk> chunks = generate("legal-specialist", prompt,
+                GenerationParams.newBuilder().setMaxNewTokens(10).setLogprobs(true).build());
+        List<dev.goldilocks.proto.v1.Token> generated = chunks.stream().flatMap(c -> c.getTokensList().stream()).toList();
+        String continuation = text(chunks);
+        WorkerScoreResponse score = call().score(WorkerScoreRequest.newBuilder().setModel("legal-specialist")
+                .setPrompt(prompt).setContinuation(continuation).build());
+        assertThat(score.getTokensList().stream().map(t -> t.getId()).toList())
+                .isEqualTo(generated.stream().map(t -> t.getId()).toList());
+        double sum = 0;
+        for (int i = 0; i < generated.size(); i++) {
+            assertThat(score.getTokens(i).getLogprob()).isCloseTo(generated.get(i).getLogprob(),
+                    org.assertj.core.data.Offset.offset(1e-3f));
+            sum += generated.get(i).getLogprob();
+        }
+        assertThat(score.getLogprob()).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-2));
+    }
+
+    @Test
+    void stopSequenceEndsGenerationAndIsNotReturned() {
+        GenerationParams params = GenerationParams.newBuilder().setMaxNewTokens(40).build();
+        String free = text(generate("code-specialist", "import java.util.", params));
+        String stop = free.substring(free.length() / 2, free.length() / 2 + 1);
+        String cut = text(generate("code-specialist", "import java.util.",
+                params.toBuilder().addStop(stop).build()));
+        assertThat(cut).isEqualTo(free.substring(0, free.indexOf(stop)));
+    }
+
+    @Test
+    void unknownModelIsNotFoundAndBadParametersNameTheirField() {
+        assertThatThrownBy(() -> generate("nope", "hi", GenerationParams.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                    assertThat(e.getStatus().getDescription()).contains("nope");
+                });
+        assertThatThrownBy(() -> generate("generic", "hi", GenerationParams.newBuilder().setTemperature(Float.NaN).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).startsWith("params.temperature");
+                });
+        assertThat(text(generate("generic", "hi", GenerationParams.newBuilder().setMaxNewTokens(2).build())))
+                .isNotNull();
+    }
+
+    @Test
+    void expiredDeadlineStopsGenerationAndFreesTheModel() throws Exception {
+        WorkerGenerateRequest longRun = WorkerGenerateRequest.newBuilder().setModel("generic").setPrompt("Once")
+                .setParams(GenerationParams.newBuilder().setMaxNewTokens(200).setTemperature(1f).setSeed(1)).build();
+        assertThatThrownBy(() -> worker.withDeadlineAfter(150, TimeUnit.MILLISECONDS).generate(longRun)
+                .forEachRemaining(c -> { }))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int inFlight;
+        do {
+            Thread.sleep(20);
+            inFlight = call().status(StatusRequest.getDefaultInstance()).getModelsList().stream()
+                    .filter(m -> m.getName().equals("generic")).findFirst().orElseThrow().getInFlight();
+        } while (inFlight > 0 && System.nanoTime() < until);
+        assertThat(inFlight).isZero();
+    }
+}
