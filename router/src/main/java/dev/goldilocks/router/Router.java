@@ -1,0 +1,62 @@
+package dev.goldilocks.router;
+
+import java.util.Map;
+
+/**
+ * The routing decision in one call: the caller's hint or the classifier names the domain, then the
+ * policy (the configured default, or one the caller asked for) picks the model. No network, no models.
+ */
+public final class Router {
+
+    public static final String PINNED = "pinned";
+
+    private final ModelCatalog catalog;
+    private final HintClassifier hints;
+    private final DomainClassifier classifier;
+    private final Map<String, RoutingPolicy> policies;
+    private final String defaultPolicy;
+
+    public Router(ModelCatalog catalog, DomainClassifier classifier, Map<String, RoutingPolicy> policies,
+                  String defaultPolicy) {
+        if (!policies.containsKey(defaultPolicy)) {
+            throw new IllegalArgumentException("unknown default policy " + defaultPolicy + "; known: " + policies.keySet());
+        }
+        this.catalog = catalog;
+        this.hints = new HintClassifier(catalog.domains());
+        this.classifier = classifier;
+        this.policies = Map.copyOf(policies);
+        this.defaultPolicy = defaultPolicy;
+    }
+
+    /** The caller named the model: no policy runs, but the domain is still recorded for attribution. */
+    public RouteDecision pinned(String prompt, String domainHint, String model) {
+        DomainPrediction prediction = predict(prompt, domainHint);
+        return new RouteDecision(prediction.domain(), prediction.confidence(), model, PINNED, "",
+                prediction.reason() + "; model pinned by the caller", 1.0, Map.of());
+    }
+
+    private DomainPrediction predict(String prompt, String domainHint) {
+        DomainPrediction prediction = hints.fromHint(domainHint);
+        return prediction != null ? prediction : classifier.classify(prompt);
+    }
+
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    public boolean knowsPolicy(String name) {
+        return policies.containsKey(name);
+    }
+
+    /**
+     * @param requestedPolicy a policy the caller asked for, or empty for the default; must be known
+     */
+    public RouteDecision route(String prompt, String domainHint, String requestedPolicy) {
+        DomainPrediction prediction = predict(prompt, domainHint);
+        String policy = requestedPolicy == null || requestedPolicy.isEmpty() ? defaultPolicy : requestedPolicy;
+        RouteDecision decision = policies.get(policy).choose(prediction, catalog);
+        return new RouteDecision(decision.domain(), decision.confidence(), decision.model(), decision.policy(),
+                decision.arm(), prediction.reason() + "; " + decision.reason(), decision.propensity(),
+                decision.estimates());
+    }
+}
