@@ -1,0 +1,78 @@
+package dev.goldilocks.gateway;
+
+import dev.goldilocks.common.grpc.GrpcServers;
+import dev.goldilocks.gateway.config.GatewayConfig;
+import dev.goldilocks.gateway.dispatch.WorkerPools;
+import dev.goldilocks.gateway.service.GatewayService;
+import dev.goldilocks.proto.v1.GoldilocksGrpc;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The gateway process's public gRPC server. {@link #close()} drains: NOT_SERVING, then in-flight calls finish. */
+public final class GatewayServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final Server server;
+    private final HealthStatusManager health;
+    private final WorkerPools pools;
+    private final ExecutorService executor;
+
+    private GatewayServer(Server server, HealthStatusManager health, WorkerPools pools, ExecutorService executor) {
+        this.server = server;
+        this.health = health;
+        this.pools = pools;
+        this.executor = executor;
+    }
+
+    public static GatewayServer start(GatewayConfig config) throws IOException {
+        WorkerPools pools = new WorkerPools(config.models(), config.maxInboundBytes());
+        HealthStatusManager health = new HealthStatusManager();
+        ExecutorService executor = GrpcServers.boundedExecutor("gateway-grpc");
+        Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health)
+                .addService(new GatewayService(config, RouterFactory.create(config), pools))
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            pools.close();
+            executor.shutdownNow();
+            throw new IOException("gateway: cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+        health.setStatus("", ServingStatus.SERVING);
+        health.setStatus(GoldilocksGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        LOG.info("gateway serving on {}:{}", config.host(), server.getPort());
+        return new GatewayServer(server, health, pools, executor);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        health.enterTerminalState();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+        pools.close();
+        executor.shutdownNow();
+    }
+}

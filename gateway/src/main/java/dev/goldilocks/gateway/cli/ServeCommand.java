@@ -1,0 +1,44 @@
+package dev.goldilocks.gateway.cli;
+
+import dev.goldilocks.gateway.AllInOne;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "All-in-one: the gateway and two workers (generic; specialists) in one process, on the demo models.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--models", description = "Folder with manifest.json and the models (default: $GOLDILOCKS_MODELS or ./models).")
+    Path models;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Gateway gRPC port; 0 for any (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = models != null ? models : Path.of(System.getenv().getOrDefault("GOLDILOCKS_MODELS", "models"));
+        if (!Files.isRegularFile(dir.resolve("manifest.json"))) {
+            System.err.println("serve: no manifest.json in " + dir.toAbsolutePath() + " (use --models)");
+            return 2;
+        }
+        AllInOne all = AllInOne.start(dir, host, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(all::close, "drain"));
+        System.out.printf("Goldilocks all-in-one is serving.%n"
+                + "  gateway (public API): %s:%d%n"
+                + "  worker, generic model: %s:%d%n"
+                + "  worker, specialists:   %s:%d%n"
+                + "  no API keys: the all-in-one is for loopback use.%n"
+                + "Try: ./goldilocks ask --target %s:%d \"What is 47 + 38?\"%n",
+                host, all.gatewayPort(), host, all.genericWorkerPort(), host, all.specialistWorkerPort(),
+                host, all.gatewayPort());
+        System.out.flush();
+        all.awaitTermination();
+        return 0;
+    }
+}

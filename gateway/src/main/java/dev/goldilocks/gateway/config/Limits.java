@@ -1,0 +1,12 @@
+package dev.goldilocks.gateway.config;
+
+/**
+ * Input limits checked before a request reaches a worker.
+ *
+ * @param maxPromptBytes    UTF-8 bytes of a prompt (or of a Score continuation)
+ * @param maxNewTokens      upper bound of max_new_tokens
+ * @param maxMetadataBytes  total bytes of metadata keys and values
+ * @param maxUnitIdBytes    bytes of unit_id
+ */
+public record Limits(int maxPromptBytes, int maxNewTokens, int maxMetadataBytes, int maxUnitIdBytes) {
+}

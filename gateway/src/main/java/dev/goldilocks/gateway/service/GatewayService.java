@@ -1,0 +1,271 @@
+package dev.goldilocks.gateway.service;
+
+import dev.goldilocks.gateway.config.GatewayConfig;
+import dev.goldilocks.gateway.config.ModelRoute;
+import dev.goldilocks.gateway.dispatch.WorkerPools;
+import dev.goldilocks.proto.v1.FeedbackRequest;
+import dev.goldilocks.proto.v1.FeedbackResponse;
+import dev.goldilocks.proto.v1.GenerateChunk;
+import dev.goldilocks.proto.v1.GenerateRequest;
+import dev.goldilocks.proto.v1.GenerateResponse;
+import dev.goldilocks.proto.v1.GoldilocksGrpc;
+import dev.goldilocks.proto.v1.ListModelsRequest;
+import dev.goldilocks.proto.v1.ListModelsResponse;
+import dev.goldilocks.proto.v1.ModelInfo;
+import dev.goldilocks.proto.v1.ModelStatus;
+import dev.goldilocks.proto.v1.Route;
+import dev.goldilocks.proto.v1.ScoreRequest;
+import dev.goldilocks.proto.v1.ScoreResponse;
+import dev.goldilocks.proto.v1.StatusRequest;
+import dev.goldilocks.proto.v1.Timing;
+import dev.goldilocks.proto.v1.Token;
+import dev.goldilocks.proto.v1.Usage;
+import dev.goldilocks.proto.v1.WorkerGenerateRequest;
+import dev.goldilocks.proto.v1.WorkerGrpc;
+import dev.goldilocks.proto.v1.WorkerScoreRequest;
+import dev.goldilocks.proto.v1.WorkerScoreResponse;
+import dev.goldilocks.router.RouteDecision;
+import dev.goldilocks.router.Router;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The public API: validate, route, call a worker over gRPC (the client's deadline and cancellation
+ * travel with the call), and answer with route, usage and timing.
+ */
+public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
+
+    private static final double NANOS = 1e9;
+    private static final int MAX_LABEL_BYTES = 64;
+
+    private final GatewayConfig config;
+    private final Router router;
+    private final WorkerPools pools;
+    private final RequestIds requestIds;
+    private final RequestValidator validator;
+    private final Map<String, ModelRoute> models;
+    private final FeedbackLedger feedback = new FeedbackLedger();
+    private final long workerDeadlineMillis;
+
+    public GatewayService(GatewayConfig config, Router router, WorkerPools pools) {
+        this.config = config;
+        this.router = router;
+        this.pools = pools;
+        this.requestIds = new RequestIds(config.signingKey());
+        this.validator = new RequestValidator(config, router);
+        this.models = config.models().stream().collect(Collectors.toUnmodifiableMap(ModelRoute::name,
+                Function.identity()));
+        this.workerDeadlineMillis = (long) (config.workerDeadlineSeconds() * 1000);
+    }
+
+    @Override
+    public void generate(GenerateRequest request, StreamObserver<GenerateResponse> responses) {
+        startGeneration(request, responses, new GenerationSink() {
+            @Override
+            public void onDelta(String text, List<Token> tokens) {
+                // the whole text arrives in the final response
+            }
+
+            @Override
+            public void onDone(GenerateResponse response) {
+                responses.onNext(response);
+                responses.onCompleted();
+            }
+
+            @Override
+            public void onError(StatusRuntimeException error) {
+                responses.onError(error);
+            }
+        });
+    }
+
+    @Override
+    public void generateStream(GenerateRequest request, StreamObserver<GenerateChunk> responses) {
+        startGeneration(request, responses, new StreamSink(responses));
+    }
+
+    private void startGeneration(GenerateRequest request, StreamObserver<?> responses, GenerationSink sink) {
+        long received = System.nanoTime();
+        quietCancel(responses);
+        RouteDecision decision;
+        try {
+            validator.check(request);
+            decision = decide(request.getPrompt(), request.getDomainHint(), request.getModel(), request.getPolicy());
+        } catch (StatusRuntimeException e) {
+            sink.onError(e);
+            return;
+        }
+        long routed = System.nanoTime();
+        String requestId = requestIds.issue(decision.model(), decision.domain(), decision.policy(), decision.arm());
+        if (sink instanceof StreamSink stream) {
+            stream.begin(requestId, Routes.of(decision));
+        }
+        WorkerGenerateRequest workerRequest = WorkerGenerateRequest.newBuilder().setModel(decision.model())
+                .setPrompt(request.getPrompt()).setParams(request.getParams()).build();
+        worker(decision.model()).generate(workerRequest,
+                new GenerationCall(requestId, decision, models.get(decision.model()), received, routed, sink));
+    }
+
+    @Override
+    public void score(ScoreRequest request, StreamObserver<ScoreResponse> responses) {
+        long received = System.nanoTime();
+        quietCancel(responses);
+        RouteDecision decision;
+        try {
+            validator.check(request);
+            decision = decide(request.getPrompt(), request.getDomainHint(), request.getModel(), "");
+        } catch (StatusRuntimeException e) {
+            responses.onError(e);
+            return;
+        }
+        long routed = System.nanoTime();
+        String requestId = requestIds.issue(decision.model(), decision.domain(), decision.policy(), decision.arm());
+        ModelRoute model = models.get(decision.model());
+        worker(decision.model()).score(WorkerScoreRequest.newBuilder().setModel(decision.model())
+                .setPrompt(request.getPrompt()).setContinuation(request.getContinuation()).build(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(WorkerScoreResponse r) {
+                        long done = System.nanoTime();
+                        int bytes = request.getContinuation().getBytes(StandardCharsets.UTF_8).length;
+                        responses.onNext(ScoreResponse.newBuilder()
+                                .setRequestId(requestId)
+                                .setLogprob(r.getLogprob())
+                                .setLogprobPerByte(r.getLogprob() / bytes)
+                                .addAllTokens(r.getTokensList())
+                                .setRoute(Routes.of(decision))
+                                .setUsage(Usage.newBuilder().setPromptTokens(r.getPromptTokens())
+                                        .setCompletionTokens(r.getTokensCount())
+                                        .setCostUsd(model.price().cost(r.getPromptTokens(), r.getTokensCount())))
+                                .setTiming(Timing.newBuilder()
+                                        .setRouteSeconds((routed - received) / NANOS)
+                                        .setQueueSeconds(r.getTiming().getQueueSeconds())
+                                        .setComputeSeconds(r.getTiming().getComputeSeconds())
+                                        .setTotalSeconds((done - received) / NANOS))
+                                .build());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        responses.onError(WorkerErrors.toClient(t, decision.model()));
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        responses.onCompleted();
+                    }
+                });
+    }
+
+    @Override
+    public void feedback(FeedbackRequest request, StreamObserver<FeedbackResponse> responses) {
+        try {
+            if (request.getRequestId().isEmpty()) {
+                throw RequestValidator.invalid("request_id", "is required");
+            }
+            if (!(request.getScore() >= 0 && request.getScore() <= 1)) {
+                throw RequestValidator.invalid("score", "must be in [0, 1], got " + request.getScore());
+            }
+            if (request.getLabel().getBytes(StandardCharsets.UTF_8).length > MAX_LABEL_BYTES) {
+                throw RequestValidator.invalid("label", "at most " + MAX_LABEL_BYTES + " bytes");
+            }
+            RequestIds.Attribution a = requestIds.verify(request.getRequestId()).orElseThrow(() ->
+                    RequestValidator.invalid("request_id", "not a request id issued by this service (bad signature)"));
+            if (System.currentTimeMillis() - a.issuedAtMillis() > FeedbackLedger.WINDOW_MILLIS) {
+                throw Status.FAILED_PRECONDITION.withDescription("request_id: older than the 24 h feedback window")
+                        .asRuntimeException();
+            }
+            boolean accepted = feedback.record(a, request.getScore());
+            responses.onNext(FeedbackResponse.newBuilder().setAccepted(accepted).setRoute(Route.newBuilder()
+                    .setModel(a.model()).setChosenModel(a.model()).setDomain(a.domain()).setPolicy(a.policy())
+                    .setArm(a.arm())).build());
+            responses.onCompleted();
+        } catch (StatusRuntimeException e) {
+            responses.onError(e);
+        }
+    }
+
+    @Override
+    public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> responses) {
+        ListModelsResponse.Builder out = ListModelsResponse.newBuilder();
+        for (ModelRoute m : config.models()) {
+            ModelInfo.Builder info = ModelInfo.newBuilder().setName(m.name()).setRole(m.role()).setDomain(m.domain())
+                    .setPromptPricePer1K(m.price().promptPer1k()).setCompletionPricePer1K(m.price().completionPer1k())
+                    .addAllEndpoints(m.endpoints());
+            for (WorkerGrpc.WorkerBlockingStub stub : pools.blockingStubs(m.name())) {
+                try {
+                    stub.withDeadlineAfter(1, TimeUnit.SECONDS).status(StatusRequest.getDefaultInstance())
+                            .getModelsList().stream()
+                            .filter(s -> s.getName().equals(m.name()) && s.getState() == ModelStatus.State.READY)
+                            .findFirst()
+                            .ifPresent(s -> info.setReady(true).setContextTokens(s.getContextTokens()));
+                } catch (StatusRuntimeException e) {
+                    // that endpoint is down; ready stays false unless another one answers
+                }
+            }
+            out.addModels(info);
+        }
+        responses.onNext(out.build());
+        responses.onCompleted();
+    }
+
+    private RouteDecision decide(String prompt, String hint, String pinned, String policy) {
+        return pinned.isEmpty() ? router.route(prompt, hint, policy) : router.pinned(prompt, hint, pinned);
+    }
+
+    private WorkerGrpc.WorkerStub worker(String model) {
+        return pools.stub(model).withDeadlineAfter(workerDeadlineMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** After the client leaves, late messages are dropped rather than thrown. */
+    private static void quietCancel(StreamObserver<?> responses) {
+        if (responses instanceof ServerCallStreamObserver<?> server) {
+            server.setOnCancelHandler(() -> { });
+        }
+    }
+
+    /** GenerateStream's sink: text chunks as they come, the route on the first, the whole response last. */
+    private static final class StreamSink implements GenerationSink {
+        private final StreamObserver<GenerateChunk> responses;
+        private String requestId = "";
+        private Route route;
+
+        StreamSink(StreamObserver<GenerateChunk> responses) {
+            this.responses = responses;
+        }
+
+        void begin(String id, Route firstRoute) {
+            this.requestId = id;
+            this.route = firstRoute;
+        }
+
+        @Override
+        public void onDelta(String text, List<Token> tokens) {
+            GenerateChunk.Builder chunk = GenerateChunk.newBuilder().setRequestId(requestId).setText(text);
+            if (route != null) {
+                chunk.setRoute(route);
+                route = null;
+            }
+            responses.onNext(chunk.build());
+        }
+
+        @Override
+        public void onDone(GenerateResponse response) {
+            responses.onNext(GenerateChunk.newBuilder().setRequestId(response.getRequestId()).setFinal(response).build());
+            responses.onCompleted();
+        }
+
+        @Override
+        public void onError(StatusRuntimeException error) {
+            responses.onError(error);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.goldilocks.gateway.service;
+
+import dev.goldilocks.gateway.config.ModelRoute;
+import dev.goldilocks.proto.v1.FinishReason;
+import dev.goldilocks.proto.v1.GenerateResponse;
+import dev.goldilocks.proto.v1.Timing;
+import dev.goldilocks.proto.v1.Token;
+import dev.goldilocks.proto.v1.Usage;
+import dev.goldilocks.proto.v1.WorkerGenerateChunk;
+import dev.goldilocks.proto.v1.WorkerTiming;
+import dev.goldilocks.router.RouteDecision;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One worker Generate stream, turned into deltas and a final response with route, usage and timing. */
+final class GenerationCall implements StreamObserver<WorkerGenerateChunk> {
+
+    private static final double NANOS = 1e9;
+
+    private final String requestId;
+    private final RouteDecision decision;
+    private final ModelRoute model;
+    private final long receivedNanos;
+    private final long routedNanos;
+    private final GenerationSink sink;
+    private final StringBuilder text = new StringBuilder();
+    private final List<Token> tokens = new ArrayList<>();
+    private long firstTokenNanos;
+    private WorkerGenerateChunk last;
+
+    GenerationCall(String requestId, RouteDecision decision, ModelRoute model, long receivedNanos, long routedNanos,
+                   GenerationSink sink) {
+        this.requestId = requestId;
+        this.decision = decision;
+        this.model = model;
+        this.receivedNanos = receivedNanos;
+        this.routedNanos = routedNanos;
+        this.sink = sink;
+    }
+
+    @Override
+    public void onNext(WorkerGenerateChunk chunk) {
+        if (chunk.getTokensCount() > 0 || !chunk.getText().isEmpty()) {
+            if (firstTokenNanos == 0) {
+                firstTokenNanos = System.nanoTime();
+            }
+            text.append(chunk.getText());
+            tokens.addAll(chunk.getTokensList());
+            sink.onDelta(chunk.getText(), chunk.getTokensList());
+        }
+        if (chunk.getFinishReason() != FinishReason.FINISH_REASON_UNSPECIFIED) {
+            last = chunk;
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        sink.onError(WorkerErrors.toClient(t, model.name()));
+    }
+
+    @Override
+    public void onCompleted() {
+        long done = System.nanoTime();
+        WorkerTiming worker = last.getTiming();
+        sink.onDone(GenerateResponse.newBuilder()
+                .setRequestId(requestId)
+                .setText(text.toString())
+                .setFinishReason(last.getFinishReason())
+                .setRoute(Routes.of(decision))
+                .setUsage(Usage.newBuilder()
+                        .setPromptTokens(last.getPromptTokens())
+                        .setCompletionTokens(last.getCompletionTokens())
+                        .setCostUsd(model.price().cost(last.getPromptTokens(), last.getCompletionTokens())))
+                .setTiming(Timing.newBuilder()
+                        .setRouteSeconds((routedNanos - receivedNanos) / NANOS)
+                        .setQueueSeconds(worker.getQueueSeconds())
+                        .setComputeSeconds(worker.getComputeSeconds())
+                        .setTimeToFirstTokenSeconds(((firstTokenNanos == 0 ? done : firstTokenNanos) - receivedNanos) / NANOS)
+                        .setTotalSeconds((done - receivedNanos) / NANOS))
+                .addAllTokens(tokens)
+                .build());
+    }
+}

@@ -1,0 +1,218 @@
+package dev.goldilocks.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.goldilocks.proto.v1.FeedbackRequest;
+import dev.goldilocks.proto.v1.FeedbackResponse;
+import dev.goldilocks.proto.v1.FinishReason;
+import dev.goldilocks.proto.v1.GenerateChunk;
+import dev.goldilocks.proto.v1.GenerateRequest;
+import dev.goldilocks.proto.v1.GenerateResponse;
+import dev.goldilocks.proto.v1.GenerationParams;
+import dev.goldilocks.proto.v1.GoldilocksGrpc;
+import dev.goldilocks.proto.v1.ListModelsRequest;
+import dev.goldilocks.proto.v1.ModelInfo;
+import dev.goldilocks.proto.v1.ScoreRequest;
+import dev.goldilocks.proto.v1.ScoreResponse;
+import dev.goldilocks.proto.v1.StatusRequest;
+import dev.goldilocks.proto.v1.Token;
+import dev.goldilocks.proto.v1.WorkerGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The public API of the all-in-one process (gateway and two workers on real sockets). */
+class GatewayApiTest {
+
+    private static AllInOne all;
+    private static ManagedChannel channel;
+    private static GoldilocksGrpc.GoldilocksBlockingStub gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path models = Path.of(System.getProperty("goldilocks.models", "../models"));
+        all = AllInOne.start(models, "127.0.0.1", 0);
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", all.gatewayPort()).usePlaintext().build();
+        gateway = GoldilocksGrpc.newBlockingStub(channel);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        all.close();
+    }
+
+    private static GoldilocksGrpc.GoldilocksBlockingStub call() {
+        return gateway.withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
+    private static GenerateRequest.Builder ask(String prompt) {
+        return GenerateRequest.newBuilder().setPrompt(prompt)
+                .setParams(GenerationParams.newBuilder().setMaxNewTokens(8));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"generic", "code-specialist", "legal-specialist", "math-specialist"})
+    void unaryAndStreamingGenerationAgreeOnEveryModel(String model) {
+        GenerateRequest request = ask("What is 12 + 30?").setModel(model).build();
+        GenerateResponse unary = call().generate(request);
+        assertThat(unary.getRoute().getModel()).isEqualTo(model);
+        assertThat(unary.getRoute().getPolicy()).isEqualTo("pinned");
+        assertThat(unary.getUsage().getCompletionTokens()).isEqualTo(unary.getTokensCount()).isBetween(1, 8);
+        assertThat(unary.getUsage().getCostUsd()).isPositive();
+        assertThat(unary.getTiming().getTotalSeconds()).isGreaterThanOrEqualTo(unary.getTiming().getTimeToFirstTokenSeconds());
+
+        List<GenerateChunk> chunks = new ArrayList<>();
+        call().generateStream(request).forEachRemaining(chunks::add);
+        GenerateChunk last = chunks.get(chunks.size() - 1);
+        assertThat(last.hasFinal()).isTrue();
+        assertThat(chunks.get(0).getRoute().getModel()).isEqualTo(model);
+        String streamed = chunks.stream().map(GenerateChunk::getText).reduce("", String::concat);
+        assertThat(streamed).isEqualTo(last.getFinal().getText()).isEqualTo(unary.getText());
+        assertThat(last.getFinal().getFinishReason()).isEqualTo(unary.getFinishReason());
+    }
+
+    @Test
+    void domainHintRoutesToTheDomainsSpecialistAndProseToTheGenericModel() {
+        assertThat(call().generate(ask("What is 1 + 1?").setDomainHint("math").build()).getRoute().getModel())
+                .isEqualTo("math-specialist");
+        GenerateResponse prose = call().generate(ask("Once upon a time").setDomainHint("prose").build());
+        assertThat(prose.getRoute().getModel()).isEqualTo("generic");
+        assertThat(prose.getRoute().getReason()).contains("no specialist for prose");
+        assertThat(call().generate(ask("x").setDomainHint("code").setPolicy("generic-only").build())
+                .getRoute().getModel()).isEqualTo("generic");
+    }
+
+    @Test
+    void scoreAgreesWithTheLogprobsOfAGreedyGenerate() {
+        GenerateResponse generated = call().generate(ask("In the beginning God created").setModel("generic")
+                .setParams(GenerationParams.newBuilder().setMaxNewTokens(12).setLogprobs(true)).build());
+        ScoreResponse score = call().score(ScoreRequest.newBuilder().setModel("generic")
+                .setPrompt("In the beginning God created").setContinuation(generated.getText()).build());
+        assertThat(score.getTokensList().stream().map(Token::getId).toList())
+                .isEqualTo(generated.getTokensList().stream().map(Token::getId).toList());
+        double sum = 0;
+        for (int i = 0; i < generated.getTokensCount(); i++) {
+            assertThat(score.getTokens(i).getLogprob()).isCloseTo(generated.getTokens(i).getLogprob(), within(1e-3f));
+            sum += generated.getTokens(i).getLogprob();
+        }
+        assertThat(score.getLogprob()).isCloseTo(sum, within(1e-2));
+        assertThat(score.getLogprobPerByte()).isCloseTo(sum / generated.getText().getBytes(
+                java.nio.charset.StandardCharsets.UTF_8).length, within(1e-2));
+    }
+
+    @Test
+    void anExpiredDeadlineIsDeadlineExceededAndFreesTheWorker() throws Exception {
+        GenerateRequest longRun = ask("Once").setModel("generic").setParams(GenerationParams.newBuilder()
+                .setMaxNewTokens(250).setTemperature(1f).setSeed(3)).build();
+        assertThatThrownBy(() -> gateway.withDeadlineAfter(200, TimeUnit.MILLISECONDS).generate(longRun))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        ManagedChannel direct = NettyChannelBuilder.forAddress("127.0.0.1", all.genericWorkerPort()).usePlaintext().build();
+        try {
+            WorkerGrpc.WorkerBlockingStub worker = WorkerGrpc.newBlockingStub(direct);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            int busy;
+            do {
+                Thread.sleep(20);
+                busy = worker.withDeadlineAfter(5, TimeUnit.SECONDS).status(StatusRequest.getDefaultInstance())
+                        .getModels(0).getInFlight();
+            } while (busy > 0 && System.nanoTime() < until);
+            assertThat(busy).as("sequences still computing after the deadline").isZero();
+        } finally {
+            direct.shutdownNow();
+        }
+        assertThat(call().generate(ask("Once").setModel("generic").build()).getText()).isNotNull();
+    }
+
+    static Stream<Arguments> badRequests() {
+        String longPrompt = "word ".repeat(2000);
+        return Stream.of(
+                Arguments.of(ask("").build(), Status.Code.INVALID_ARGUMENT, "prompt"),
+                Arguments.of(ask(longPrompt).setModel("generic").build(), Status.Code.INVALID_ARGUMENT, "prompt"),
+                Arguments.of(ask("hi").setParams(GenerationParams.newBuilder().setMaxNewTokens(0)).build(),
+                        Status.Code.INVALID_ARGUMENT, "params.max_new_tokens"),
+                Arguments.of(ask("hi").setParams(GenerationParams.newBuilder().setMaxNewTokens(-5)).build(),
+                        Status.Code.INVALID_ARGUMENT, "params.max_new_tokens"),
+                Arguments.of(ask("hi").setParams(GenerationParams.newBuilder().setMaxNewTokens(100_000)).build(),
+                        Status.Code.INVALID_ARGUMENT, "params.max_new_tokens"),
+                Arguments.of(ask("hi").setParams(GenerationParams.newBuilder().setTemperature(Float.NaN)).build(),
+                        Status.Code.INVALID_ARGUMENT, "params.temperature"),
+                Arguments.of(ask("hi").setParams(GenerationParams.newBuilder().setTemperature(-0.5f)).build(),
+                        Status.Code.INVALID_ARGUMENT, "params.temperature"),
+                Arguments.of(ask("hi").setParams(GenerationParams.newBuilder().setTopP(0f)).build(),
+                        Status.Code.INVALID_ARGUMENT, "params.top_p"),
+                Arguments.of(ask("hi").setParams(GenerationParams.newBuilder().setTopP(1.5f)).build(),
+                        Status.Code.INVALID_ARGUMENT, "params.top_p"),
+                Arguments.of(ask("hi").setModel("no-such-model").build(), Status.Code.NOT_FOUND, "model"),
+                Arguments.of(ask("hi").setDomainHint("astrology").build(), Status.Code.INVALID_ARGUMENT, "domain_hint"),
+                Arguments.of(ask("hi").setPolicy("coin-flip").build(), Status.Code.INVALID_ARGUMENT, "policy"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badRequests")
+    void badInputIsRefusedNamingTheFieldAndTheNextRequestIsServed(GenerateRequest bad, Status.Code code, String field) {
+        assertThatThrownBy(() -> call().generate(bad)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(code);
+            assertThat(e.getStatus().getDescription()).startsWith(field + ":");
+        });
+        assertThatThrownBy(() -> call().generateStream(bad).forEachRemaining(c -> { }))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
+        assertThat(call().generate(ask("Hello").build()).getFinishReason())
+                .isNotEqualTo(FinishReason.FINISH_REASON_UNSPECIFIED);
+    }
+
+    @Test
+    void feedbackIsAttributedOnceAndForgedIdsAreRefused() {
+        GenerateResponse r = call().generate(ask("What is 2 + 2?").setDomainHint("math").build());
+        FeedbackResponse first = call().feedback(FeedbackRequest.newBuilder().setRequestId(r.getRequestId())
+                .setScore(1.0).build());
+        assertThat(first.getAccepted()).isTrue();
+        assertThat(first.getRoute().getModel()).isEqualTo("math-specialist");
+        assertThat(first.getRoute().getDomain()).isEqualTo("math");
+        assertThat(call().feedback(FeedbackRequest.newBuilder().setRequestId(r.getRequestId()).setScore(0.0).build())
+                .getAccepted()).as("a second feedback for the same id").isFalse();
+        String id = r.getRequestId();
+        String forged = id.substring(0, id.indexOf('.') - 2) + "xx" + id.substring(id.indexOf('.'));
+        assertThatThrownBy(() -> call().feedback(FeedbackRequest.newBuilder().setRequestId(forged).setScore(1).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).startsWith("request_id:");
+                });
+        assertThatThrownBy(() -> call().feedback(FeedbackRequest.newBuilder().setRequestId(id).setScore(1.5).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getDescription()).startsWith("score:"));
+    }
+
+    @Test
+    void listModelsShowsEveryModelReadyWithItsPrice() {
+        List<ModelInfo> models = call().listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
+        assertThat(models).extracting(ModelInfo::getName)
+                .containsExactlyInAnyOrder("generic", "code-specialist", "legal-specialist", "math-specialist");
+        assertThat(models).allSatisfy(m -> {
+            assertThat(m.getReady()).isTrue();
+            assertThat(m.getContextTokens()).isEqualTo(256);
+        });
+        double generic = models.stream().filter(m -> m.getName().equals("generic")).findFirst().orElseThrow()
+                .getCompletionPricePer1K();
+        double math = models.stream().filter(m -> m.getName().equals("math-specialist")).findFirst().orElseThrow()
+                .getCompletionPricePer1K();
+        assertThat(generic).as("the generic model costs more per token").isGreaterThan(3 * math);
+    }
+}
