@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs one benchmark and writes its results under load-tests/results/.
 #   load-tests/run.sh foundation    tokens/s per model, KV cache vs recompute, gateway overhead
+#   load-tests/run.sh router        domain classification latency, one at a time and batched
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-name=${1:?usage: load-tests/run.sh foundation}
+name=${1:?usage: load-tests/run.sh foundation|router}
 case "$name" in
   foundation) main=dev.goldilocks.loadtests.FoundationBenchmark ;;
+  router) main=dev.goldilocks.loadtests.RouterBenchmark ;;
   *) echo "unknown benchmark: $name" >&2; exit 2 ;;
 esac
 cd "$root"

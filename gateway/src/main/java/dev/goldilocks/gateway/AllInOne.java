@@ -10,12 +10,17 @@ import dev.goldilocks.gateway.config.Price;
 import dev.goldilocks.worker.WorkerServer;
 import dev.goldilocks.worker.config.ModelConfig;
 import dev.goldilocks.worker.config.WorkerConfig;
+import dev.goldilocks.router.RoutingSettings;
+import dev.goldilocks.router.SpecialistByDomainPolicy;
+import dev.goldilocks.router.stats.Prior;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The embedded default: in one process, a worker with the generic model, a worker with the specialists,
@@ -29,11 +34,14 @@ public final class AllInOne implements AutoCloseable {
     private final WorkerServer genericWorker;
     private final WorkerServer specialistWorker;
     private final GatewayServer gateway;
+    private final GatewayConfig gatewayConfig;
 
-    private AllInOne(WorkerServer genericWorker, WorkerServer specialistWorker, GatewayServer gateway) {
+    private AllInOne(WorkerServer genericWorker, WorkerServer specialistWorker, GatewayServer gateway,
+                     GatewayConfig gatewayConfig) {
         this.genericWorker = genericWorker;
         this.specialistWorker = specialistWorker;
         this.gateway = gateway;
+        this.gatewayConfig = gatewayConfig;
     }
 
     public static AllInOne start(Path modelsDir, String host, int gatewayPort) throws IOException {
@@ -61,21 +69,45 @@ public final class AllInOne implements AutoCloseable {
             boolean isGeneric = model.get("role").asText().equals("generic");
             double per1k = model.get("flops_per_token").asDouble() * 1000 * USD_PER_FLOP;
             int port = isGeneric ? genericWorker.port() : specialistWorker.port();
+            Price price = new Price(per1k, per1k);
             routes.add(new ModelRoute(m.getKey(), model.get("role").asText(),
-                    isGeneric ? "" : model.get("domain").asText(), List.of(host + ":" + port), new Price(per1k, per1k)));
+                    isGeneric ? "" : model.get("domain").asText(), List.of(host + ":" + port), price,
+                    offlinePrior(model.get("heldout"), price)));
         }
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
+        Path classifier = modelsDir.resolve("router/domain-classifier.json");
+        RoutingSettings routing = new RoutingSettings(GatewayConfigReader.DEFAULT_DOMAINS,
+                SpecialistByDomainPolicy.NAME, true,
+                Files.isRegularFile(classifier) ? Optional.of(classifier) : Optional.empty(),
+                1, 0.8, -1.5, 100, 0.1, 0.05, 500);
         GatewayConfig config = new GatewayConfig(host, gatewayPort, 4 << 20, key, 60,
-                new Limits(32 * 1024, 256, 4096, 256), GatewayConfigReader.DEFAULT_DOMAINS, "specialist-by-domain",
-                routes);
+                new Limits(32 * 1024, 256, 4096, 256), routing, routes);
         try {
-            return new AllInOne(genericWorker, specialistWorker, GatewayServer.start(config));
+            return new AllInOne(genericWorker, specialistWorker, GatewayServer.start(config), config);
         } catch (IOException e) {
             genericWorker.close();
             specialistWorker.close();
             throw e;
         }
+    }
+
+    /**
+     * The manifest's held-out scores as the prior quality per domain: exact match for math, chrF of the
+     * greedy continuation elsewhere (both in [0, 1]).
+     */
+    static Prior offlinePrior(JsonNode heldout, Price price) {
+        Map<String, Double> quality = new java.util.LinkedHashMap<>();
+        heldout.properties().forEach(d -> quality.put(d.getKey(),
+                d.getValue().has("exact_match") ? d.getValue().get("exact_match").asDouble()
+                        : d.getValue().get("chrf").asDouble()));
+        return new Prior(quality, 0, price.cost(GatewayConfigReader.TYPICAL_PROMPT_TOKENS,
+                GatewayConfigReader.TYPICAL_COMPLETION_TOKENS), 10);
+    }
+
+    /** The gateway's configuration, for starting more gateway replicas in front of the same workers. */
+    public GatewayConfig gatewayConfig() {
+        return gatewayConfig;
     }
 
     public int gatewayPort() {

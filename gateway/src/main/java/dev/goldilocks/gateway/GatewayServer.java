@@ -4,6 +4,7 @@ import dev.goldilocks.common.grpc.GrpcServers;
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.dispatch.WorkerPools;
 import dev.goldilocks.gateway.service.GatewayService;
+import dev.goldilocks.gateway.service.Outcomes;
 import dev.goldilocks.proto.v1.GoldilocksGrpc;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -22,25 +23,30 @@ public final class GatewayServer implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health;
     private final WorkerPools pools;
+    private final RouterFactory routing;
     private final ExecutorService executor;
 
-    private GatewayServer(Server server, HealthStatusManager health, WorkerPools pools, ExecutorService executor) {
+    private GatewayServer(Server server, HealthStatusManager health, WorkerPools pools, RouterFactory routing,
+                          ExecutorService executor) {
         this.server = server;
         this.health = health;
         this.pools = pools;
+        this.routing = routing;
         this.executor = executor;
     }
 
     public static GatewayServer start(GatewayConfig config) throws IOException {
+        RouterFactory routing = RouterFactory.create(config);
         WorkerPools pools = new WorkerPools(config.models(), config.maxInboundBytes());
         HealthStatusManager health = new HealthStatusManager();
         ExecutorService executor = GrpcServers.boundedExecutor("gateway-grpc");
         Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health)
-                .addService(new GatewayService(config, RouterFactory.create(config), pools))
+                .addService(new GatewayService(config, routing.router(), new Outcomes(routing.stats()), pools))
                 .build();
         try {
             server.start();
         } catch (IOException e) {
+            routing.close();
             pools.close();
             executor.shutdownNow();
             throw new IOException("gateway: cannot listen on " + config.host() + ":" + config.port() + ": "
@@ -49,7 +55,7 @@ public final class GatewayServer implements AutoCloseable {
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(GoldilocksGrpc.SERVICE_NAME, ServingStatus.SERVING);
         LOG.info("gateway serving on {}:{}", config.host(), server.getPort());
-        return new GatewayServer(server, health, pools, executor);
+        return new GatewayServer(server, health, pools, routing, executor);
     }
 
     public int port() {
@@ -73,6 +79,7 @@ public final class GatewayServer implements AutoCloseable {
             server.shutdownNow();
         }
         pools.close();
+        routing.close();
         executor.shutdownNow();
     }
 }

@@ -1,29 +1,97 @@
 package dev.goldilocks.gateway;
 
 import dev.goldilocks.gateway.config.GatewayConfig;
+import dev.goldilocks.gateway.config.ModelRoute;
+import dev.goldilocks.router.BanditPolicy;
 import dev.goldilocks.router.CandidateModel;
+import dev.goldilocks.router.CascadePolicy;
+import dev.goldilocks.router.DomainClassifier;
 import dev.goldilocks.router.GenericOnlyPolicy;
 import dev.goldilocks.router.ModelCatalog;
 import dev.goldilocks.router.NoClassifier;
 import dev.goldilocks.router.Router;
 import dev.goldilocks.router.RoutingPolicy;
+import dev.goldilocks.router.RoutingSettings;
 import dev.goldilocks.router.SpecialistByDomainPolicy;
+import dev.goldilocks.router.ThresholdPolicy;
+import dev.goldilocks.router.UtilityPolicy;
+import dev.goldilocks.router.classify.ClassifierFile;
+import dev.goldilocks.router.classify.MiniLmEncoder;
+import dev.goldilocks.router.classify.TieredClassifier;
+import dev.goldilocks.router.stats.LiveStats;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Builds the in-process router from the gateway's configuration. */
-final class RouterFactory {
+/** Builds the in-process router (classifier, live statistics, every policy) from the gateway's configuration. */
+final class RouterFactory implements AutoCloseable {
 
-    private RouterFactory() {
+    private final Router router;
+    private final LiveStats stats;
+    private final MiniLmEncoder encoder;
+
+    private RouterFactory(Router router, LiveStats stats, MiniLmEncoder encoder) {
+        this.router = router;
+        this.stats = stats;
+        this.encoder = encoder;
     }
 
-    static Router create(GatewayConfig config) {
+    static RouterFactory create(GatewayConfig config) throws IOException {
+        RoutingSettings s = config.routing();
         ModelCatalog catalog = new ModelCatalog(config.models().stream()
-                .map(m -> new CandidateModel(m.name(), m.role(), m.domain())).toList(), config.domains());
-        Map<String, RoutingPolicy> policies = List.of(new GenericOnlyPolicy(), new SpecialistByDomainPolicy())
+                .map(m -> new CandidateModel(m.name(), m.role(), m.domain())).toList(), s.domains());
+        LiveStats stats = new LiveStats(config.models().stream()
+                .collect(Collectors.toMap(ModelRoute::name, ModelRoute::prior)), s.window());
+        Map<String, RoutingPolicy> policies = List.of(
+                new GenericOnlyPolicy(),
+                new SpecialistByDomainPolicy(),
+                new ThresholdPolicy(s.tau()),
+                new CascadePolicy(s.minMeanLogprob()),
+                new UtilityPolicy(stats, s.lambda(), s.mu()),
+                new BanditPolicy(stats, s.lambda(), s.mu(), s.explorationFloor(), new SynchronizedRandom()))
                 .stream().collect(Collectors.toMap(RoutingPolicy::name, Function.identity()));
-        return new Router(catalog, new NoClassifier(), policies, config.defaultPolicy());
+        MiniLmEncoder encoder = null;
+        DomainClassifier classifier = new NoClassifier();
+        if (s.classifier().isPresent()) {
+            Path file = s.classifier().get();
+            try {
+                encoder = MiniLmEncoder.load(s.classifierThreads(), ClassifierFile.encoderMaxTokens(file));
+            } catch (ai.onnxruntime.OrtException e) {
+                throw new IOException("routing.classifier: cannot load the MiniLM encoder: " + e.getMessage(), e);
+            }
+            ClassifierFile.Contents c = ClassifierFile.read(file);
+            classifier = new TieredClassifier(c.domains(), c.ngrams(), c.lexical(), c.lexicalThreshold(), encoder,
+                    c.head());
+        }
+        return new RouterFactory(new Router(catalog, classifier, policies, s.defaultPolicy()), stats, encoder);
+    }
+
+    Router router() {
+        return router;
+    }
+
+    LiveStats stats() {
+        return stats;
+    }
+
+    @Override
+    public void close() {
+        if (encoder != null) {
+            encoder.close();
+        }
+    }
+
+    /** The bandit is called from many gRPC threads; SplittableRandom is not thread-safe. */
+    private static final class SynchronizedRandom implements java.util.random.RandomGenerator {
+        private final SplittableRandom random = new SplittableRandom();
+
+        @Override
+        public synchronized long nextLong() {
+            return random.nextLong();
+        }
     }
 }

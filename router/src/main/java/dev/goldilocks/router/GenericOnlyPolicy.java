@@ -1,7 +1,5 @@
 package dev.goldilocks.router;
 
-import java.util.Map;
-
 /** Always the generic model: the "one big model" baseline. */
 public final class GenericOnlyPolicy implements RoutingPolicy {
 
@@ -14,7 +12,6 @@ public final class GenericOnlyPolicy implements RoutingPolicy {
 
     @Override
     public RouteDecision choose(DomainPrediction prediction, ModelCatalog catalog) {
-        return new RouteDecision(prediction.domain(), prediction.confidence(), catalog.generic().name(), NAME, "",
-                "generic-only policy", 1.0, Map.of());
+        return RouteDecision.of(prediction, catalog.generic().name(), NAME, "generic-only policy");
     }
 }

@@ -31,8 +31,7 @@ public final class Router {
     /** The caller named the model: no policy runs, but the domain is still recorded for attribution. */
     public RouteDecision pinned(String prompt, String domainHint, String model) {
         DomainPrediction prediction = predict(prompt, domainHint);
-        return new RouteDecision(prediction.domain(), prediction.confidence(), model, PINNED, "",
-                prediction.reason() + "; model pinned by the caller", 1.0, Map.of());
+        return RouteDecision.of(prediction, model, PINNED, prediction.reason() + "; model pinned by the caller");
     }
 
     private DomainPrediction predict(String prompt, String domainHint) {
@@ -48,6 +47,10 @@ public final class Router {
         return policies.containsKey(name);
     }
 
+    public java.util.Set<String> policyNames() {
+        return policies.keySet();
+    }
+
     /**
      * @param requestedPolicy a policy the caller asked for, or empty for the default; must be known
      */
@@ -55,8 +58,6 @@ public final class Router {
         DomainPrediction prediction = predict(prompt, domainHint);
         String policy = requestedPolicy == null || requestedPolicy.isEmpty() ? defaultPolicy : requestedPolicy;
         RouteDecision decision = policies.get(policy).choose(prediction, catalog);
-        return new RouteDecision(decision.domain(), decision.confidence(), decision.model(), decision.policy(),
-                decision.arm(), prediction.reason() + "; " + decision.reason(), decision.propensity(),
-                decision.estimates());
+        return decision.withReason(prediction.reason() + "; " + decision.reason());
     }
 }

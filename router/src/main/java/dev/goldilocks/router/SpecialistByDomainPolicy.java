@@ -1,7 +1,5 @@
 package dev.goldilocks.router;
 
-import java.util.Map;
-
 /** The domain's specialist when there is one, else the generic model. */
 public final class SpecialistByDomainPolicy implements RoutingPolicy {
 
@@ -15,10 +13,8 @@ public final class SpecialistByDomainPolicy implements RoutingPolicy {
     @Override
     public RouteDecision choose(DomainPrediction prediction, ModelCatalog catalog) {
         return catalog.specialist(prediction.domain())
-                .map(s -> new RouteDecision(prediction.domain(), prediction.confidence(), s.name(), NAME, "",
-                        "specialist for " + prediction.domain(), 1.0, Map.<String, Double>of()))
-                .orElseGet(() -> new RouteDecision(prediction.domain(), prediction.confidence(),
-                        catalog.generic().name(), NAME, "", "no specialist for " + prediction.domain()
-                        + ": generic", 1.0, Map.of()));
+                .map(s -> RouteDecision.of(prediction, s.name(), NAME, "specialist for " + prediction.domain()))
+                .orElseGet(() -> RouteDecision.of(prediction, catalog.generic().name(), NAME,
+                        "no specialist for " + prediction.domain() + ": generic"));
     }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "goldilocks", mixinStandardHelpOptions = true, version = "goldilocks 0.1.0",
         description = "A gRPC model gateway that routes each prompt to a generic or a specialist model and"
                 + " measures which wins.",
-        subcommands = {ServeCommand.class, GatewayCommand.class, WorkerCommand.class, AskCommand.class})
+        subcommands = {ServeCommand.class, GatewayCommand.class, WorkerCommand.class, AskCommand.class,
+            TrainRouterCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -1,5 +1,6 @@
 package dev.goldilocks.gateway.config;
 
+import dev.goldilocks.router.RoutingSettings;
 import java.util.List;
 
 /**
@@ -11,22 +12,24 @@ import java.util.List;
  * @param signingKey         HMAC key that signs request ids (so Feedback cannot be forged); shared by all replicas
  * @param workerDeadlineSeconds deadline given to a worker call when the client set none
  * @param limits             input limits
- * @param domains            the domains prompts are routed by
- * @param defaultPolicy      the routing policy used when a request names none
+ * @param routing            domains, classifier and policies
  * @param models             the models and where they are served
  */
 public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] signingKey,
-                            double workerDeadlineSeconds, Limits limits, List<String> domains, String defaultPolicy,
+                            double workerDeadlineSeconds, Limits limits, RoutingSettings routing,
                             List<ModelRoute> models) {
 
     public GatewayConfig {
         signingKey = signingKey.clone();
-        domains = List.copyOf(domains);
         models = List.copyOf(models);
     }
 
     @Override
     public byte[] signingKey() {
         return signingKey.clone();
+    }
+
+    public List<String> domains() {
+        return routing.domains();
     }
 }

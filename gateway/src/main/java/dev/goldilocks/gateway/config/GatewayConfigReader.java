@@ -2,11 +2,17 @@ package dev.goldilocks.gateway.config;
 
 import dev.goldilocks.common.config.ConfigException;
 import dev.goldilocks.common.config.ConfigNode;
+import dev.goldilocks.router.RoutingSettings;
+import dev.goldilocks.router.SpecialistByDomainPolicy;
+import dev.goldilocks.router.stats.Prior;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * routing:
  *   default_policy: specialist-by-domain
  *   domains: [code, legal, prose, math]
+ *   classifier: ../models/router/domain-classifier.json
+ *   cascade: {min_mean_logprob: -1.5}
  * models:
  *   generic:
  *     role: generic
@@ -35,6 +43,9 @@ public final class GatewayConfigReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfigReader.class);
     public static final List<String> DEFAULT_DOMAINS = List.of("code", "legal", "prose", "math");
+    /** The request size a cost prior assumes, before live costs are measured. */
+    public static final int TYPICAL_PROMPT_TOKENS = 64;
+    public static final int TYPICAL_COMPLETION_TOKENS = 32;
 
     private GatewayConfigReader() {
     }
@@ -50,14 +61,35 @@ public final class GatewayConfigReader {
                 node.integer("max_new_tokens", 256, 1, 1 << 20),
                 node.integer("max_metadata_bytes", 4096, 0, 1 << 20),
                 node.integer("max_unit_id_bytes", 256, 0, 1 << 16)));
-        List<String> domains = root.section("routing", node -> node.strings("domains", DEFAULT_DOMAINS));
-        String policy = root.section("routing", node -> node.string("default_policy", "specialist-by-domain"));
-        List<ModelRoute> models = root.named("models", (name, node) -> model(name, node, domains));
+        RoutingSettings routing = root.section("routing", node -> routing(node, baseDir));
+        List<ModelRoute> models = root.named("models", (name, node) -> model(name, node, routing.domains()));
         root.finish();
         if (models.stream().filter(m -> m.role().equals("generic")).count() != 1) {
             throw root.error("models", "exactly one model must have role: generic");
         }
-        return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, domains, policy, models);
+        return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, routing, models);
+    }
+
+    private static RoutingSettings routing(ConfigNode node, Path baseDir) {
+        List<String> domains = node.strings("domains", DEFAULT_DOMAINS);
+        String policy = node.oneOf("default_policy", SpecialistByDomainPolicy.NAME,
+                new java.util.LinkedHashSet<>(RoutingSettings.POLICIES));
+        String classifier = node.string("classifier", null);
+        Optional<Path> classifierFile = Optional.ofNullable(classifier).map(c -> baseDir.resolve(c).normalize());
+        if (classifierFile.isPresent() && !Files.isRegularFile(classifierFile.get())) {
+            throw node.error("classifier", "no such file: " + classifierFile.get());
+        }
+        double[] utility = node.section("utility", u -> new double[] {
+            u.number("lambda_per_usd", 100, 0, 1e9), u.number("mu_per_second", 0.1, 0, 1e6)});
+        double[] bandit = node.section("bandit", b -> new double[] {
+            b.number("exploration_floor", 0.05, 0, 1), b.number("window", 500, 2, 1e9)});
+        return new RoutingSettings(domains, policy,
+                node.bool("allow_request_policy", true),
+                classifierFile,
+                node.integer("classifier_threads", 1, 1, 64),
+                node.section("threshold", t -> t.number("tau", 0.8, 0, 1)),
+                node.section("cascade", c -> c.number("min_mean_logprob", -1.5, -100, 0)),
+                utility[0], utility[1], bandit[0], bandit[1]);
     }
 
     private static ModelRoute model(String name, ConfigNode node, List<String> domains) {
@@ -79,7 +111,22 @@ public final class GatewayConfigReader {
         Price price = node.section("price", p -> new Price(
                 p.number("prompt_per_1k", 0, 0, 1e6),
                 p.number("completion_per_1k", 0, 0, 1e6)));
-        return new ModelRoute(name, role, role.equals("generic") ? "" : domain, endpoints, price);
+        Prior prior = node.section("prior", p -> new Prior(
+                p.section("quality", q -> qualityByDomain(q, domains)),
+                p.number("latency_seconds", 0, 0, 3600),
+                price.cost(TYPICAL_PROMPT_TOKENS, TYPICAL_COMPLETION_TOKENS),
+                p.number("weight", 10, 0.001, 1e9)));
+        return new ModelRoute(name, role, role.equals("generic") ? "" : domain, endpoints, price, prior);
+    }
+
+    private static Map<String, Double> qualityByDomain(ConfigNode node, List<String> domains) {
+        Map<String, Double> quality = new LinkedHashMap<>();
+        for (String domain : domains) {
+            if (node.has(domain)) {
+                quality.put(domain, node.number(domain, 0.5, 0, 1));
+            }
+        }
+        return quality;
     }
 
     private static byte[] signingKey(ConfigNode root, Path baseDir) {

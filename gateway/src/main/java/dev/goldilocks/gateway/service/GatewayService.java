@@ -8,6 +8,7 @@ import dev.goldilocks.proto.v1.FeedbackResponse;
 import dev.goldilocks.proto.v1.GenerateChunk;
 import dev.goldilocks.proto.v1.GenerateRequest;
 import dev.goldilocks.proto.v1.GenerateResponse;
+import dev.goldilocks.proto.v1.GenerationParams;
 import dev.goldilocks.proto.v1.GoldilocksGrpc;
 import dev.goldilocks.proto.v1.ListModelsRequest;
 import dev.goldilocks.proto.v1.ListModelsResponse;
@@ -53,11 +54,13 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
     private final RequestValidator validator;
     private final Map<String, ModelRoute> models;
     private final FeedbackLedger feedback = new FeedbackLedger();
+    private final Outcomes outcomes;
     private final long workerDeadlineMillis;
 
-    public GatewayService(GatewayConfig config, Router router, WorkerPools pools) {
+    public GatewayService(GatewayConfig config, Router router, Outcomes outcomes, WorkerPools pools) {
         this.config = config;
         this.router = router;
+        this.outcomes = outcomes;
         this.pools = pools;
         this.requestIds = new RequestIds(config.signingKey());
         this.validator = new RequestValidator(config, router);
@@ -92,7 +95,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         startGeneration(request, responses, new StreamSink(responses));
     }
 
-    private void startGeneration(GenerateRequest request, StreamObserver<?> responses, GenerationSink sink) {
+    private void startGeneration(GenerateRequest request, StreamObserver<?> responses, GenerationSink client) {
         long received = System.nanoTime();
         quietCancel(responses);
         RouteDecision decision;
@@ -100,18 +103,31 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
             validator.check(request);
             decision = decide(request.getPrompt(), request.getDomainHint(), request.getModel(), request.getPolicy());
         } catch (StatusRuntimeException e) {
-            sink.onError(e);
+            client.onError(e);
             return;
         }
         long routed = System.nanoTime();
+        GenerationSink sink = decision.escalation()
+                .<GenerationSink>map(e -> new CascadeSink(client, e, second ->
+                        callWorker(request, decision.escalated(), received, routed, second)))
+                .orElse(client);
+        sink.onRoute(Routes.of(decision));
+        callWorker(request, decision, received, routed, sink);
+    }
+
+    /** One worker Generate call for {@code decision}; a cascade's first call asks for log-probabilities. */
+    private void callWorker(GenerateRequest request, RouteDecision decision, long received, long routed,
+                            GenerationSink sink) {
         String requestId = requestIds.issue(decision.model(), decision.domain(), decision.policy(), decision.arm());
         if (sink instanceof StreamSink stream) {
-            stream.begin(requestId, Routes.of(decision));
+            stream.requestId(requestId);
         }
+        GenerationParams params = decision.escalation().isPresent()
+                ? request.getParams().toBuilder().setLogprobs(true).build() : request.getParams();
         WorkerGenerateRequest workerRequest = WorkerGenerateRequest.newBuilder().setModel(decision.model())
-                .setPrompt(request.getPrompt()).setParams(request.getParams()).build();
-        worker(decision.model()).generate(workerRequest,
-                new GenerationCall(requestId, decision, models.get(decision.model()), received, routed, sink));
+                .setPrompt(request.getPrompt()).setParams(params).build();
+        worker(decision.model()).generate(workerRequest, new GenerationCall(requestId, decision,
+                models.get(decision.model()), received, routed, outcomes, sink));
     }
 
     @Override
@@ -184,6 +200,9 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
                         .asRuntimeException();
             }
             boolean accepted = feedback.record(a, request.getScore());
+            if (accepted) {
+                outcomes.quality(a.model(), a.domain(), request.getScore());
+            }
             responses.onNext(FeedbackResponse.newBuilder().setAccepted(accepted).setRoute(Route.newBuilder()
                     .setModel(a.model()).setChosenModel(a.model()).setDomain(a.domain()).setPolicy(a.policy())
                     .setArm(a.arm())).build());
@@ -242,8 +261,12 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
             this.responses = responses;
         }
 
-        void begin(String id, Route firstRoute) {
+        void requestId(String id) {
             this.requestId = id;
+        }
+
+        @Override
+        public void onRoute(Route firstRoute) {
             this.route = firstRoute;
         }
 

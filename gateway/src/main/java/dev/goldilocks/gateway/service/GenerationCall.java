@@ -23,14 +23,17 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk> {
     private final ModelRoute model;
     private final long receivedNanos;
     private final long routedNanos;
+    private final Outcomes outcomes;
     private final GenerationSink sink;
     private final StringBuilder text = new StringBuilder();
     private final List<Token> tokens = new ArrayList<>();
+    private final long startedNanos = System.nanoTime();
     private long firstTokenNanos;
     private WorkerGenerateChunk last;
 
     GenerationCall(String requestId, RouteDecision decision, ModelRoute model, long receivedNanos, long routedNanos,
-                   GenerationSink sink) {
+                   Outcomes outcomes, GenerationSink sink) {
+        this.outcomes = outcomes;
         this.requestId = requestId;
         this.decision = decision;
         this.model = model;
@@ -61,8 +64,15 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk> {
 
     @Override
     public void onCompleted() {
+        if (last == null) {
+            sink.onError(io.grpc.Status.INTERNAL.withDescription("model " + model.name()
+                    + ": the worker ended its stream without a final chunk").asRuntimeException());
+            return;
+        }
         long done = System.nanoTime();
         WorkerTiming worker = last.getTiming();
+        double cost = model.price().cost(last.getPromptTokens(), last.getCompletionTokens());
+        outcomes.modelCall(model.name(), decision.domain(), (done - startedNanos) / NANOS, cost);
         sink.onDone(GenerateResponse.newBuilder()
                 .setRequestId(requestId)
                 .setText(text.toString())
@@ -71,7 +81,7 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk> {
                 .setUsage(Usage.newBuilder()
                         .setPromptTokens(last.getPromptTokens())
                         .setCompletionTokens(last.getCompletionTokens())
-                        .setCostUsd(model.price().cost(last.getPromptTokens(), last.getCompletionTokens())))
+                        .setCostUsd(cost))
                 .setTiming(Timing.newBuilder()
                         .setRouteSeconds((routedNanos - receivedNanos) / NANOS)
                         .setQueueSeconds(worker.getQueueSeconds())

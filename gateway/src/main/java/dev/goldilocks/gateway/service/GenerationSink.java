@@ -8,6 +8,10 @@ import java.util.List;
 /** Where a generation's output goes: accumulated for Generate, forwarded for GenerateStream. */
 interface GenerationSink {
 
+    /** The route as known before the first text; a stream sends it on its first chunk. */
+    default void onRoute(dev.goldilocks.proto.v1.Route route) {
+    }
+
     void onDelta(String text, List<Token> tokens);
 
     void onDone(GenerateResponse response);

@@ -23,12 +23,14 @@ final class RequestValidator {
     private final List<String> models;
     private final List<String> domains;
     private final Router router;
+    private final boolean allowRequestPolicy;
 
     RequestValidator(GatewayConfig config, Router router) {
         this.limits = config.limits();
         this.models = config.models().stream().map(ModelRoute::name).toList();
         this.domains = config.domains();
         this.router = router;
+        this.allowRequestPolicy = config.routing().allowRequestPolicy();
     }
 
     void check(GenerateRequest r) {
@@ -74,7 +76,11 @@ final class RequestValidator {
             throw invalid("domain_hint", "unknown domain '" + domainHint + "' (known: " + domains + ")");
         }
         if (!policy.isEmpty() && !router.knowsPolicy(policy)) {
-            throw invalid("policy", "unknown routing policy '" + policy + "'");
+            throw invalid("policy", "unknown routing policy '" + policy + "' (known: " + router.policyNames() + ")");
+        }
+        if (!policy.isEmpty() && !allowRequestPolicy) {
+            throw Status.PERMISSION_DENIED.withDescription("policy: this gateway does not let requests choose a"
+                    + " routing policy").asRuntimeException();
         }
         if (utf8(unitId) > limits.maxUnitIdBytes()) {
             throw invalid("unit_id", "more than " + limits.maxUnitIdBytes() + " bytes");

@@ -18,6 +18,8 @@ final class Routes {
                 .setPolicy(d.policy())
                 .setArm(d.arm())
                 .setReason(d.reason())
+                .setPropensity(d.propensity())
+                .putAllEstimates(d.estimates())
                 .build();
     }
 }

@@ -1,0 +1,73 @@
+package dev.goldilocks.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.goldilocks.common.config.ConfigException;
+import dev.goldilocks.common.config.ConfigNode;
+import dev.goldilocks.gateway.config.GatewayConfig;
+import dev.goldilocks.gateway.config.GatewayConfigReader;
+import dev.goldilocks.worker.config.WorkerConfig;
+import dev.goldilocks.worker.config.WorkerConfigReader;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Configuration files: defaults for what is left out, and errors that name the offending key. */
+class ConfigTest {
+
+    private static final String MODELS = """
+            models:
+              generic: {role: generic, endpoints: ["w1:7001", "w2:7001"], price: {prompt_per_1k: 0.01, completion_per_1k: 0.02}}
+              math-specialist: {role: specialist, domain: math, endpoints: ["w3:7001"], prior: {quality: {math: 0.8}}}
+            """;
+
+    private static GatewayConfig gateway(String yaml) {
+        return GatewayConfigReader.read(ConfigNode.parse(yaml, "test.yaml"), Path.of("."));
+    }
+
+    @Test
+    void aMinimalGatewayConfigTakesTheDefaults() {
+        GatewayConfig c = gateway("signing_key: 0123456789abcdef0123\n" + MODELS);
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.routing().defaultPolicy()).isEqualTo("specialist-by-domain");
+        assertThat(c.routing().domains()).containsExactly("code", "legal", "prose", "math");
+        assertThat(c.models()).hasSize(2);
+        assertThat(c.models().get(0).endpoints()).containsExactly("w1:7001", "w2:7001");
+        assertThat(c.models().get(1).prior().quality("math")).isEqualTo(0.8);
+        assertThat(c.limits().maxNewTokens()).isEqualTo(256);
+    }
+
+    @Test
+    void errorsNameTheKey() {
+        assertThatThrownBy(() -> gateway("prot: 8080\n" + MODELS)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("prot: is not a known key");
+        assertThatThrownBy(() -> gateway("port: 99999\n" + MODELS)).hasMessageStartingWith("port: must be between");
+        assertThatThrownBy(() -> gateway("routing: {default_policy: coin-flip}\n" + MODELS))
+                .hasMessageStartingWith("routing.default_policy: must be one of");
+        assertThatThrownBy(() -> gateway("routing: {utility: {lambda_per_usd: -1}}\n" + MODELS))
+                .hasMessageStartingWith("routing.utility.lambda_per_usd:");
+        assertThatThrownBy(() -> gateway(MODELS.replace("domain: math", "domain: astrology")))
+                .hasMessageStartingWith("models.math-specialist.domain:");
+        assertThatThrownBy(() -> gateway(MODELS.replace("\"w3:7001\"", "\"w3\"")))
+                .hasMessageStartingWith("models.math-specialist.endpoints: 'w3' is not host:port");
+        assertThatThrownBy(() -> gateway("models: {a: {role: specialist, domain: math, endpoints: [\"x:1\"]}}"))
+                .hasMessageStartingWith("models: exactly one model must have role: generic");
+    }
+
+    @Test
+    void workerConfigResolvesModelPathsAgainstTheFilesFolder() {
+        WorkerConfig c = WorkerConfigReader.read(ConfigNode.parse("""
+                port: 7001
+                models:
+                  generic: {path: ../models/generic, threads: 2}
+                """, "worker.yaml"), Path.of("/etc/goldilocks"));
+        assertThat(c.models().get(0).path()).isEqualTo(Path.of("/etc/models/generic"));
+        assertThat(c.models().get(0).maxQueue()).isEqualTo(64);
+        assertThatThrownBy(() -> WorkerConfigReader.read(ConfigNode.parse(
+                "models: {generic: {path: x, threads: 0}}", "worker.yaml"), Path.of(".")))
+                .hasMessageStartingWith("models.generic.threads: must be between 1 and 256, got 0");
+        assertThatThrownBy(() -> WorkerConfigReader.read(ConfigNode.parse(
+                "models: {generic: {path: x, device: gpu}}", "worker.yaml"), Path.of(".")))
+                .hasMessageStartingWith("models.generic.device: must be cpu or cuda:N");
+    }
+}
