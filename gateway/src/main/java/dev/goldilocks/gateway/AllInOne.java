@@ -82,7 +82,7 @@ public final class AllInOne implements AutoCloseable {
                 Files.isRegularFile(classifier) ? Optional.of(classifier) : Optional.empty(),
                 1, 0.8, -1.5, 100, 0.1, 0.05, 500);
         GatewayConfig config = new GatewayConfig(host, gatewayPort, 4 << 20, key, 60,
-                new Limits(32 * 1024, 256, 4096, 256), routing, routes);
+                new Limits(32 * 1024, 256, 4096, 256, 256), routing, routes);
         try {
             return new AllInOne(genericWorker, specialistWorker, GatewayServer.start(config), config);
         } catch (IOException e) {

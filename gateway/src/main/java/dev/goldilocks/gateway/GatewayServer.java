@@ -4,9 +4,11 @@ import dev.goldilocks.common.grpc.GrpcServers;
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.dispatch.WorkerPools;
 import dev.goldilocks.gateway.service.GatewayService;
+import dev.goldilocks.gateway.service.InFlightLimit;
 import dev.goldilocks.gateway.service.Outcomes;
 import dev.goldilocks.proto.v1.GoldilocksGrpc;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
@@ -41,7 +43,9 @@ public final class GatewayServer implements AutoCloseable {
         HealthStatusManager health = new HealthStatusManager();
         ExecutorService executor = GrpcServers.boundedExecutor("gateway-grpc");
         Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health)
-                .addService(new GatewayService(config, routing.router(), new Outcomes(routing.stats()), pools))
+                .addService(ServerInterceptors.intercept(
+                        new GatewayService(config, routing.router(), new Outcomes(routing.stats()), pools),
+                        new InFlightLimit(config.limits().maxInFlight())))
                 .build();
         try {
             server.start();

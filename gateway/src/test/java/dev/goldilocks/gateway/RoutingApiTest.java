@@ -1,8 +1,9 @@
 package dev.goldilocks.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.goldilocks.gateway.config.GatewayConfig;
+import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.proto.v1.FeedbackRequest;
 import dev.goldilocks.proto.v1.GenerateChunk;
 import dev.goldilocks.proto.v1.GenerateRequest;
@@ -11,6 +12,8 @@ import dev.goldilocks.proto.v1.GenerationParams;
 import dev.goldilocks.proto.v1.GoldilocksGrpc;
 import dev.goldilocks.router.RoutingSettings;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,17 +45,17 @@ class RoutingApiTest {
     /** A client of a second gateway replica, in front of the same workers, with other routing settings. */
     private static GoldilocksGrpc.GoldilocksBlockingStub replica(String policy, double minMeanLogprob, double lambda,
                                                                   double mu) throws Exception {
-        GatewayConfig base = all.gatewayConfig();
-        RoutingSettings r = base.routing();
-        GatewayConfig config = new GatewayConfig(base.host(), 0, base.maxInboundBytes(), base.signingKey(),
-                base.workerDeadlineSeconds(), base.limits(), new RoutingSettings(r.domains(), policy,
-                r.allowRequestPolicy(), r.classifier(), 1, r.tau(), minMeanLogprob, lambda, mu, r.explorationFloor(),
-                r.window()), base.models());
-        GatewayServer server = GatewayServer.start(config);
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-        opened.add(channel::shutdownNow);
-        opened.add(server);
-        return GoldilocksGrpc.newBlockingStub(channel);
+        return replica(policy, minMeanLogprob, lambda, mu, all.gatewayConfig().models());
+    }
+
+    private static GoldilocksGrpc.GoldilocksBlockingStub replica(String policy, double minMeanLogprob, double lambda,
+                                                                  double mu, List<ModelRoute> models) throws Exception {
+        RoutingSettings r = all.gatewayConfig().routing();
+        Replica replica = new Replica(all.gatewayConfig().withModels(models).withRouting(new RoutingSettings(
+                r.domains(), policy, r.allowRequestPolicy(), r.classifier(), 1, r.tau(), minMeanLogprob, lambda, mu,
+                r.explorationFloor(), r.window())));
+        opened.add(replica);
+        return replica.blocking();
     }
 
     private static GoldilocksGrpc.GoldilocksBlockingStub main() {
@@ -132,6 +135,45 @@ class RoutingApiTest {
         assertThat(r.getRoute().getModel()).as("after %d zero scores", scored).isEqualTo("generic");
         assertThat(r.getRoute().getEstimatesMap().get("quality.math-specialist"))
                 .isLessThan(r.getRoute().getEstimatesMap().get("quality.generic"));
+    }
+
+    /** Every model of {@code role} served by a port where nothing listens. */
+    private static List<ModelRoute> withDown(String role) {
+        return all.gatewayConfig().models().stream().map(m -> m.role().equals(role)
+                ? new ModelRoute(m.name(), m.role(), m.domain(), List.of("127.0.0.1:1"), m.price(), m.prior()) : m)
+                .toList();
+    }
+
+    @Test
+    void whenTheSpecialistsAreDownTheGenericModelAnswersAndSaysItIsAFallback() throws Exception {
+        GoldilocksGrpc.GoldilocksBlockingStub gateway = replica("specialist-by-domain", -1.5, 100, 0.1,
+                withDown("specialist"));
+        for (String hint : List.of("math", "code", "legal")) {
+            GenerateResponse r = generate(gateway, ask("What is 3 + 4?").toBuilder().setDomainHint(hint).build());
+            assertThat(r.getRoute().getModel()).isEqualTo("generic");
+            assertThat(r.getRoute().getChosenModel()).isEqualTo(hint + "-specialist");
+            assertThat(r.getRoute().getFallback()).isTrue();
+            assertThat(r.getRoute().getFallbackReason()).contains("UNAVAILABLE");
+            assertThat(r.getUsage().getCompletionTokens()).isPositive();
+        }
+        List<GenerateChunk> chunks = new ArrayList<>();
+        gateway.withDeadlineAfter(60, TimeUnit.SECONDS).generateStream(ask("What is 3 + 4?").toBuilder()
+                .setDomainHint("math").build()).forEachRemaining(chunks::add);
+        assertThat(chunks.get(0).getRoute().getFallback()).isTrue();
+        assertThat(chunks.get(chunks.size() - 1).getFinal().getRoute().getModel()).isEqualTo("generic");
+    }
+
+    @Test
+    void whenTheGenericModelIsDownTheAnswerIsUnavailableNamingIt() throws Exception {
+        GoldilocksGrpc.GoldilocksBlockingStub gateway = replica("specialist-by-domain", -1.5, 100, 0.1,
+                withDown("generic"));
+        assertThatThrownBy(() -> generate(gateway, ask("Once upon a time").toBuilder().setDomainHint("prose").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    assertThat(e.getStatus().getDescription()).startsWith("model generic: no worker reachable");
+                });
+        assertThat(generate(gateway, ask("What is 3 + 4?").toBuilder().setDomainHint("math").build()).getRoute()
+                .getModel()).as("the specialists still serve").isEqualTo("math-specialist");
     }
 
     @Test

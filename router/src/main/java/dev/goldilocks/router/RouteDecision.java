@@ -36,6 +36,12 @@ public record RouteDecision(String domain, double confidence, String model, Stri
                 estimates, Optional.empty());
     }
 
+    /** The decision for the generic model when the chosen one could not serve. */
+    public RouteDecision fallenBackTo(String generic) {
+        return new RouteDecision(domain, confidence, generic, policy, arm, reason + "; fell back to " + generic,
+                propensity, estimates, Optional.empty());
+    }
+
     public RouteDecision withReason(String newReason) {
         return new RouteDecision(domain, confidence, model, policy, arm, newReason, propensity, estimates, escalation);
     }

@@ -32,4 +32,20 @@ public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] s
     public List<String> domains() {
         return routing.domains();
     }
+
+    public GatewayConfig withPort(int newPort) {
+        return new GatewayConfig(host, newPort, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, models);
+    }
+
+    public GatewayConfig withLimits(Limits newLimits) {
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models);
+    }
+
+    public GatewayConfig withRouting(RoutingSettings newRouting) {
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models);
+    }
+
+    public GatewayConfig withModels(List<ModelRoute> newModels) {
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels);
+    }
 }

@@ -60,7 +60,8 @@ public final class GatewayConfigReader {
                 node.integer("max_prompt_bytes", 32 * 1024, 1, 1 << 26),
                 node.integer("max_new_tokens", 256, 1, 1 << 20),
                 node.integer("max_metadata_bytes", 4096, 0, 1 << 20),
-                node.integer("max_unit_id_bytes", 256, 0, 1 << 16)));
+                node.integer("max_unit_id_bytes", 256, 0, 1 << 16),
+                node.integer("max_in_flight", 256, 1, 1 << 20)));
         RoutingSettings routing = root.section("routing", node -> routing(node, baseDir));
         List<ModelRoute> models = root.named("models", (name, node) -> model(name, node, routing.domains()));
         root.finish();

@@ -107,10 +107,11 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
             return;
         }
         long routed = System.nanoTime();
-        GenerationSink sink = decision.escalation()
-                .<GenerationSink>map(e -> new CascadeSink(client, e, second ->
-                        callWorker(request, decision.escalated(), received, routed, second)))
-                .orElse(client);
+        String generic = router.catalog().generic().name();
+        GenerationSink next = decision.escalation().<GenerationSink>map(e -> new CascadeSink(client, e,
+                second -> callWorker(request, decision.escalated(), received, routed, second))).orElse(client);
+        GenerationSink sink = decision.model().equals(generic) ? next : new FallbackSink(next, client, generic,
+                second -> callWorker(request, decision.fallenBackTo(generic), received, routed, second));
         sink.onRoute(Routes.of(decision));
         callWorker(request, decision, received, routed, sink);
     }

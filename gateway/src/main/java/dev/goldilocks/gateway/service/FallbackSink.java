@@ -1,0 +1,84 @@
+package dev.goldilocks.gateway.service;
+
+import dev.goldilocks.proto.v1.GenerateResponse;
+import dev.goldilocks.proto.v1.Route;
+import dev.goldilocks.proto.v1.Token;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A specialist that cannot serve (no worker reachable, or its queue full) before any of its text reached
+ * the client hands the request to the generic model; the response says fallback=true and why. Once text
+ * has been sent nothing is retried, so a client never sees a token twice.
+ */
+final class FallbackSink implements GenerationSink {
+
+    private static final Set<Status.Code> FALL_BACK_ON = Set.of(Status.Code.UNAVAILABLE, Status.Code.RESOURCE_EXHAUSTED);
+
+    private final GenerationSink next;
+    private final GenerationSink client;
+    private final String generic;
+    private final Consumer<GenerationSink> fallback;
+    private Route route;
+    private boolean sent;
+
+    /**
+     * @param next     where the chosen model's output goes (the client, or a cascade in front of it)
+     * @param client   where the generic model's output goes after a fallback
+     * @param fallback starts the same request on the generic model with the given sink
+     */
+    FallbackSink(GenerationSink next, GenerationSink client, String generic, Consumer<GenerationSink> fallback) {
+        this.next = next;
+        this.client = client;
+        this.generic = generic;
+        this.fallback = fallback;
+    }
+
+    @Override
+    public void onRoute(Route r) {
+        route = r;
+        next.onRoute(r);
+    }
+
+    @Override
+    public void onDelta(String text, List<Token> tokens) {
+        sent = true;
+        next.onDelta(text, tokens);
+    }
+
+    @Override
+    public void onDone(GenerateResponse response) {
+        next.onDone(response);
+    }
+
+    @Override
+    public void onError(StatusRuntimeException error) {
+        if (sent || !FALL_BACK_ON.contains(error.getStatus().getCode())) {
+            next.onError(error);
+            return;
+        }
+        String why = error.getStatus().getCode() + ": " + error.getStatus().getDescription();
+        client.onRoute(route.toBuilder().setModel(generic).setFallback(true).setFallbackReason(why).build());
+        fallback.accept(new GenerationSink() {
+            @Override
+            public void onDelta(String text, List<Token> tokens) {
+                client.onDelta(text, tokens);
+            }
+
+            @Override
+            public void onDone(GenerateResponse response) {
+                GenerateResponse.Builder b = response.toBuilder();
+                b.getRouteBuilder().setChosenModel(route.getModel()).setFallback(true).setFallbackReason(why);
+                client.onDone(b.build());
+            }
+
+            @Override
+            public void onError(StatusRuntimeException e) {
+                client.onError(e);
+            }
+        });
+    }
+}
