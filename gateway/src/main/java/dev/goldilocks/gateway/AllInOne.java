@@ -2,12 +2,14 @@ package dev.goldilocks.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.goldilocks.common.metrics.MetricsEndpoint;
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.config.GatewayConfigReader;
 import dev.goldilocks.gateway.config.Limits;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.gateway.config.Price;
 import dev.goldilocks.worker.WorkerServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.goldilocks.worker.config.ModelConfig;
 import dev.goldilocks.worker.config.WorkerConfig;
 import dev.goldilocks.router.RoutingSettings;
@@ -24,7 +26,8 @@ import java.util.Optional;
 
 /**
  * The embedded default: in one process, a worker with the generic model, a worker with the specialists,
- * and the gateway in front, all on real sockets. Models and prices come from models/manifest.json.
+ * and the gateway in front, all on real sockets. Models and prices come from models/manifest.json. The
+ * gateway config it exposes has metrics off, so replicas started from it in tests do not fight for a port.
  */
 public final class AllInOne implements AutoCloseable {
 
@@ -44,7 +47,9 @@ public final class AllInOne implements AutoCloseable {
         this.gatewayConfig = gatewayConfig;
     }
 
-    public static AllInOne start(Path modelsDir, String host, int gatewayPort) throws IOException {
+    /** Starts everything; metrics of all three servers on one /metrics endpoint (port 0: ephemeral, -1: none). */
+    public static AllInOne start(Path modelsDir, String host, int gatewayPort, int metricsPort) throws IOException {
+        PrometheusMeterRegistry registry = MetricsEndpoint.newRegistry();
         JsonNode manifest = new ObjectMapper().readTree(modelsDir.resolve("manifest.json").toFile());
         List<ModelConfig> generic = new ArrayList<>();
         List<ModelConfig> specialists = new ArrayList<>();
@@ -55,10 +60,10 @@ public final class AllInOne implements AutoCloseable {
                     "cpu", isGeneric ? 2 : 1, 2, 64, 256);
             (isGeneric ? generic : specialists).add(config);
         }
-        WorkerServer genericWorker = WorkerServer.start(new WorkerConfig(host, 0, 4 << 20, 64, generic));
+        WorkerServer genericWorker = WorkerServer.start(new WorkerConfig(host, 0, 4 << 20, 64, generic, -1), registry);
         WorkerServer specialistWorker;
         try {
-            specialistWorker = WorkerServer.start(new WorkerConfig(host, 0, 4 << 20, 64, specialists));
+            specialistWorker = WorkerServer.start(new WorkerConfig(host, 0, 4 << 20, 64, specialists, -1), registry);
         } catch (IOException e) {
             genericWorker.close();
             throw e;
@@ -82,9 +87,10 @@ public final class AllInOne implements AutoCloseable {
                 Files.isRegularFile(classifier) ? Optional.of(classifier) : Optional.empty(),
                 1, 0.8, -1.5, 100, 0.1, 0.05, 500);
         GatewayConfig config = new GatewayConfig(host, gatewayPort, 4 << 20, key, 60,
-                new Limits(32 * 1024, 256, 4096, 256, 256), routing, routes);
+                new Limits(32 * 1024, 256, 4096, 256, 256), routing, routes, metricsPort);
         try {
-            return new AllInOne(genericWorker, specialistWorker, GatewayServer.start(config), config);
+            return new AllInOne(genericWorker, specialistWorker, GatewayServer.start(config, registry),
+                    config.withMetricsPort(-1));
         } catch (IOException e) {
             genericWorker.close();
             specialistWorker.close();
@@ -108,6 +114,10 @@ public final class AllInOne implements AutoCloseable {
     /** The gateway's configuration, for starting more gateway replicas in front of the same workers. */
     public GatewayConfig gatewayConfig() {
         return gatewayConfig;
+    }
+
+    public int metricsPort() {
+        return gateway.metricsPort();
     }
 
     public int gatewayPort() {

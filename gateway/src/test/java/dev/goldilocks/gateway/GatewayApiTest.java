@@ -46,7 +46,7 @@ class GatewayApiTest {
     @BeforeAll
     static void start() throws Exception {
         Path models = Path.of(System.getProperty("goldilocks.models", "../models"));
-        all = AllInOne.start(models, "127.0.0.1", 0);
+        all = AllInOne.start(models, "127.0.0.1", 0, 0);
         channel = NettyChannelBuilder.forAddress("127.0.0.1", all.gatewayPort()).usePlaintext().build();
         gateway = GoldilocksGrpc.newBlockingStub(channel);
     }
@@ -198,6 +198,27 @@ class GatewayApiTest {
         assertThatThrownBy(() -> call().feedback(FeedbackRequest.newBuilder().setRequestId(id).setScore(1.5).build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getDescription()).startsWith("score:"));
+    }
+
+    @Test
+    void prometheusScrapesRequestsCostQualityAndWorkerMetricsFromOneEndpoint() throws Exception {
+        GenerateResponse r = call().generate(ask("What is 5 + 5?").setDomainHint("math").build());
+        call().feedback(FeedbackRequest.newBuilder().setRequestId(r.getRequestId()).setScore(0.5).build());
+        assertThatThrownBy(() -> call().generate(ask("").build()));
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + all.metricsPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics)
+                .containsPattern("goldilocks_requests_total\\{arm=\"none\",domain=\"math\",fallback=\"false\","
+                        + "model=\"math-specialist\",outcome=\"ok\",policy=\"specialist-by-domain\",rpc=\"generate\"\\} [1-9]")
+                .containsPattern("goldilocks_requests_total\\{.*outcome=\"invalid_argument\".*\\} [1-9]")
+                .containsPattern("goldilocks_model_cost_usd_total\\{domain=\"math\",model=\"math-specialist\"\\} [0-9.E-]+")
+                .containsPattern("goldilocks_quality_score_count\\{arm=\"none\",domain=\"math\",model=\"math-specialist\","
+                        + "policy=\"specialist-by-domain\",source=\"feedback\"\\} [1-9]")
+                .contains("goldilocks_time_to_first_token_seconds_bucket{")
+                .contains("goldilocks_stage_seconds_count{model=\"math-specialist\",stage=\"route\"}")
+                .contains("goldilocks_requests_in_flight")
+                .contains("goldilocks_worker_requests_total{model=\"math-specialist\",outcome=\"ok\",rpc=\"generate\"}");
     }
 
     @Test

@@ -21,7 +21,7 @@ class OverloadApiTest {
 
     @Test
     void pastTheInFlightBoundCallsAreRefusedAtOnceAndNoneIsLost() throws Exception {
-        try (AllInOne all = AllInOne.start(Path.of(System.getProperty("goldilocks.models", "../models")), "127.0.0.1", 0);
+        try (AllInOne all = AllInOne.start(Path.of(System.getProperty("goldilocks.models", "../models")), "127.0.0.1", 0, 0);
              Replica gateway = new Replica(all.gatewayConfig().withLimits(new Limits(32 * 1024, 256, 4096, 256, 2)))) {
             int calls = 12;
             GenerateRequest slow = GenerateRequest.newBuilder().setPrompt("Once upon a time").setModel("generic")

@@ -31,7 +31,7 @@ class RoutingApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        all = AllInOne.start(Path.of(System.getProperty("goldilocks.models", "../models")), "127.0.0.1", 0);
+        all = AllInOne.start(Path.of(System.getProperty("goldilocks.models", "../models")), "127.0.0.1", 0, 0);
     }
 
     @AfterAll

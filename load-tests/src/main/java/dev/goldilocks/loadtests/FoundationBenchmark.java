@@ -92,7 +92,7 @@ public final class FoundationBenchmark {
     }
 
     private static void gatewayOverhead(Path models, Report report) throws Exception {
-        try (AllInOne all = AllInOne.start(models, "127.0.0.1", 0)) {
+        try (AllInOne all = AllInOne.start(models, "127.0.0.1", 0, 0)) {
             ManagedChannel gatewayChannel = NettyChannelBuilder.forAddress("127.0.0.1", all.gatewayPort()).usePlaintext().build();
             ManagedChannel workerChannel = NettyChannelBuilder.forAddress("127.0.0.1", all.specialistWorkerPort())
                     .usePlaintext().build();

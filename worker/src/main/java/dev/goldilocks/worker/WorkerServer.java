@@ -2,15 +2,18 @@ package dev.goldilocks.worker;
 
 import ai.onnxruntime.OrtException;
 import dev.goldilocks.common.grpc.GrpcServers;
+import dev.goldilocks.common.metrics.MetricsEndpoint;
 import dev.goldilocks.proto.v1.WorkerGrpc;
 import dev.goldilocks.worker.config.ModelConfig;
 import dev.goldilocks.worker.config.WorkerConfig;
 import dev.goldilocks.worker.service.HostedModel;
 import dev.goldilocks.worker.service.WarmUp;
+import dev.goldilocks.worker.service.WorkerMetrics;
 import dev.goldilocks.worker.service.WorkerService;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,39 +36,54 @@ public final class WorkerServer implements AutoCloseable {
     private final HealthStatusManager health;
     private final Map<String, HostedModel> models;
     private final ExecutorService executor;
+    private final MetricsEndpoint metricsEndpoint;
 
     private WorkerServer(Server server, HealthStatusManager health, Map<String, HostedModel> models,
-                         ExecutorService executor) {
+                         ExecutorService executor, MetricsEndpoint metricsEndpoint) {
         this.server = server;
         this.health = health;
         this.models = models;
         this.executor = executor;
+        this.metricsEndpoint = metricsEndpoint;
     }
 
+    /** A worker with its own metrics registry, served on config.metricsPort() unless that is -1. */
     public static WorkerServer start(WorkerConfig config) throws IOException {
+        return start(config, MetricsEndpoint.newRegistry());
+    }
+
+    /** A worker whose metrics go to {@code registry} (the all-in-one shares one between its servers). */
+    public static WorkerServer start(WorkerConfig config, PrometheusMeterRegistry registry) throws IOException {
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus("", ServingStatus.NOT_SERVING);
         health.setStatus(SERVICE, ServingStatus.NOT_SERVING);
         Map<String, HostedModel> models = new ConcurrentHashMap<>();
+        WorkerMetrics metrics = new WorkerMetrics(registry);
         ExecutorService executor = GrpcServers.boundedExecutor("worker-grpc");
         Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health)
                 .addService(new WorkerService(models,
                         config.models().stream().map(ModelConfig::name).collect(Collectors.toSet()),
-                        config.defaultMaxNewTokens()))
+                        config.defaultMaxNewTokens(), metrics))
                 .build();
+        MetricsEndpoint endpoint = null;
         try {
             server.start();
+            if (config.metricsPort() >= 0) {
+                endpoint = MetricsEndpoint.start(registry, config.host(), config.metricsPort());
+            }
         } catch (IOException e) {
+            server.shutdownNow();
             executor.shutdownNow();
-            throw new IOException("worker: cannot listen on " + config.host() + ":" + config.port() + ": "
-                    + e.getMessage(), e);
+            throw new IOException("worker: cannot listen on " + config.host() + ":" + config.port() + " (metrics "
+                    + config.metricsPort() + "): " + e.getMessage(), e);
         }
-        WorkerServer worker = new WorkerServer(server, health, models, executor);
+        WorkerServer worker = new WorkerServer(server, health, models, executor, endpoint);
         try {
             for (ModelConfig model : config.models()) {
                 long t0 = System.nanoTime();
                 HostedModel hosted = HostedModel.load(model);
                 WarmUp.run(hosted);
+                metrics.watch(hosted);
                 models.put(model.name(), hosted);
                 LOG.info("model {} loaded and warmed up from {} in {} ms", model.name(), model.path(),
                         (System.nanoTime() - t0) / 1_000_000);
@@ -82,6 +100,11 @@ public final class WorkerServer implements AutoCloseable {
 
     public int port() {
         return server.getPort();
+    }
+
+    /** The /metrics port, or -1 when this worker serves none. */
+    public int metricsPort() {
+        return metricsEndpoint == null ? -1 : metricsEndpoint.port();
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -105,6 +128,9 @@ public final class WorkerServer implements AutoCloseable {
             server.shutdownNow();
         }
         executor.shutdownNow();
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
         closeAll(models);
     }
 

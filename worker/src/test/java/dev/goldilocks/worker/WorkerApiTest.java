@@ -35,7 +35,7 @@ class WorkerApiTest {
     @BeforeAll
     static void start() throws Exception {
         server = WorkerServer.start(new WorkerConfig("127.0.0.1", 0, 4 << 20, 32,
-                Arrays.stream(DemoModels.ALL).map(DemoModels::config).toList()));
+                Arrays.stream(DemoModels.ALL).map(DemoModels::config).toList(), 0));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         worker = WorkerGrpc.newBlockingStub(channel);
     }
@@ -138,6 +138,23 @@ class WorkerApiTest {
                 });
         assertThat(text(generate("generic", "hi", GenerationParams.newBuilder().setMaxNewTokens(2).build())))
                 .isNotNull();
+    }
+
+    @Test
+    void prometheusEndpointCountsRequestsByOutcomeAndTimesQueueAndTokens() throws Exception {
+        generate("math-specialist", "What is 1 + 1?", GenerationParams.newBuilder().setMaxNewTokens(3).build());
+        assertThatThrownBy(() -> generate("math-specialist", "", GenerationParams.getDefaultInstance()));
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics)
+                .containsPattern("goldilocks_worker_requests_total\\{model=\"math-specialist\",outcome=\"ok\",rpc=\"generate\"\\} [1-9]")
+                .containsPattern("goldilocks_worker_requests_total\\{model=\"math-specialist\",outcome=\"invalid_argument\",rpc=\"generate\"\\} [1-9]")
+                .contains("goldilocks_worker_queue_seconds_bucket{le=")
+                .contains("goldilocks_worker_time_to_first_token_seconds_count{model=\"math-specialist\"}")
+                .containsPattern("goldilocks_worker_generated_tokens_total\\{model=\"math-specialist\"\\} [1-9]")
+                .contains("goldilocks_worker_sequences_in_flight{model=\"generic\"}")
+                .contains("goldilocks_worker_queue_length{model=\"generic\"}");
     }
 
     @Test

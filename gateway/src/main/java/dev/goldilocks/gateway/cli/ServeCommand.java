@@ -20,6 +20,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Gateway gRPC port; 0 for any (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--metrics-port", defaultValue = "9090",
+            description = "Prometheus /metrics port of the whole process; 0 for any, -1 for none (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
     @Override
     public Integer call() throws Exception {
         Path dir = models != null ? models : Path.of(System.getenv().getOrDefault("GOLDILOCKS_MODELS", "models"));
@@ -27,16 +31,17 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("serve: no manifest.json in " + dir.toAbsolutePath() + " (use --models)");
             return 2;
         }
-        AllInOne all = AllInOne.start(dir, host, port);
+        AllInOne all = AllInOne.start(dir, host, port, metricsPort);
         Runtime.getRuntime().addShutdownHook(new Thread(all::close, "drain"));
         System.out.printf("Goldilocks all-in-one is serving.%n"
                 + "  gateway (public API): %s:%d%n"
                 + "  worker, generic model: %s:%d%n"
                 + "  worker, specialists:   %s:%d%n"
+                + "  metrics (Prometheus):  http://%s:%d/metrics%n"
                 + "  no API keys: the all-in-one is for loopback use.%n"
                 + "Try: ./goldilocks ask --target %s:%d \"What is 47 + 38?\"%n",
                 host, all.gatewayPort(), host, all.genericWorkerPort(), host, all.specialistWorkerPort(),
-                host, all.gatewayPort());
+                host, all.metricsPort(), host, all.gatewayPort());
         System.out.flush();
         all.awaitTermination();
         return 0;

@@ -14,10 +14,11 @@ import java.util.List;
  * @param limits             input limits
  * @param routing            domains, classifier and policies
  * @param models             the models and where they are served
+ * @param metricsPort        HTTP port of /metrics for Prometheus; 0 takes an ephemeral one, -1 serves none
  */
 public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] signingKey,
                             double workerDeadlineSeconds, Limits limits, RoutingSettings routing,
-                            List<ModelRoute> models) {
+                            List<ModelRoute> models, int metricsPort) {
 
     public GatewayConfig {
         signingKey = signingKey.clone();
@@ -34,18 +35,24 @@ public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] s
     }
 
     public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(host, newPort, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, models);
+        return new GatewayConfig(host, newPort, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
+                models, metricsPort);
+    }
+
+    public GatewayConfig withMetricsPort(int newPort) {
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
+                models, newPort);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort);
     }
 
     public GatewayConfig withRouting(RoutingSettings newRouting) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort);
     }
 
     public GatewayConfig withModels(List<ModelRoute> newModels) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort);
     }
 }

@@ -54,6 +54,7 @@ public final class GatewayConfigReader {
         String host = root.string("host", "127.0.0.1");
         int port = root.integer("port", 8080, 0, 65535);
         int maxInbound = root.integer("max_inbound_bytes", 4 << 20, 1024, 1 << 30);
+        int metricsPort = root.integer("metrics_port", 9090, -1, 65535);
         byte[] key = signingKey(root, baseDir);
         double workerDeadline = root.number("worker_deadline_seconds", 60, 0.001, 3600);
         Limits limits = root.section("limits", node -> new Limits(
@@ -68,7 +69,7 @@ public final class GatewayConfigReader {
         if (models.stream().filter(m -> m.role().equals("generic")).count() != 1) {
             throw root.error("models", "exactly one model must have role: generic");
         }
-        return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, routing, models);
+        return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, routing, models, metricsPort);
     }
 
     private static RoutingSettings routing(ConfigNode node, Path baseDir) {

@@ -38,6 +38,11 @@ final class CascadeSink implements GenerationSink {
     }
 
     @Override
+    public void onRequestId(String requestId) {
+        client.onRequestId(requestId);
+    }
+
+    @Override
     public void onDelta(String text, List<Token> tokens) {
         held.add(new Delta(text, tokens));
     }
@@ -57,6 +62,11 @@ final class CascadeSink implements GenerationSink {
         client.onRoute(firstRoute.toBuilder().setModel(escalation.model())
                 .setReason(firstRoute.getReason() + why).build());
         escalate.accept(new GenerationSink() {
+            @Override
+            public void onRequestId(String requestId) {
+                client.onRequestId(requestId);
+            }
+
             @Override
             public void onDelta(String text, List<Token> tokens) {
                 client.onDelta(text, tokens);

@@ -44,6 +44,11 @@ final class FallbackSink implements GenerationSink {
     }
 
     @Override
+    public void onRequestId(String requestId) {
+        next.onRequestId(requestId);
+    }
+
+    @Override
     public void onDelta(String text, List<Token> tokens) {
         sent = true;
         next.onDelta(text, tokens);
@@ -63,6 +68,11 @@ final class FallbackSink implements GenerationSink {
         String why = error.getStatus().getCode() + ": " + error.getStatus().getDescription();
         client.onRoute(route.toBuilder().setModel(generic).setFallback(true).setFallbackReason(why).build());
         fallback.accept(new GenerationSink() {
+            @Override
+            public void onRequestId(String requestId) {
+                client.onRequestId(requestId);
+            }
+
             @Override
             public void onDelta(String text, List<Token> tokens) {
                 client.onDelta(text, tokens);

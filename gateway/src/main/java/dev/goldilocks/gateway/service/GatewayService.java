@@ -58,6 +58,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
     private final long workerDeadlineMillis;
 
     public GatewayService(GatewayConfig config, Router router, Outcomes outcomes, WorkerPools pools) {
+        // Outcomes carries the metrics too: every request and model call is counted in one place
         this.config = config;
         this.router = router;
         this.outcomes = outcomes;
@@ -71,7 +72,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
 
     @Override
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> responses) {
-        startGeneration(request, responses, new GenerationSink() {
+        startGeneration(request, responses, "generate", new GenerationSink() {
             @Override
             public void onDelta(String text, List<Token> tokens) {
                 // the whole text arrives in the final response
@@ -92,11 +93,13 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
 
     @Override
     public void generateStream(GenerateRequest request, StreamObserver<GenerateChunk> responses) {
-        startGeneration(request, responses, new StreamSink(responses));
+        startGeneration(request, responses, "generate_stream", new StreamSink(responses));
     }
 
-    private void startGeneration(GenerateRequest request, StreamObserver<?> responses, GenerationSink client) {
+    private void startGeneration(GenerateRequest request, StreamObserver<?> responses, String rpc,
+                                 GenerationSink unmetered) {
         long received = System.nanoTime();
+        GenerationSink client = new MeteredSink(unmetered, outcomes.metrics(), rpc);
         quietCancel(responses);
         RouteDecision decision;
         try {
@@ -120,9 +123,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
     private void callWorker(GenerateRequest request, RouteDecision decision, long received, long routed,
                             GenerationSink sink) {
         String requestId = requestIds.issue(decision.model(), decision.domain(), decision.policy(), decision.arm());
-        if (sink instanceof StreamSink stream) {
-            stream.requestId(requestId);
-        }
+        sink.onRequestId(requestId);
         GenerationParams params = decision.escalation().isPresent()
                 ? request.getParams().toBuilder().setLogprobs(true).build() : request.getParams();
         WorkerGenerateRequest workerRequest = WorkerGenerateRequest.newBuilder().setModel(decision.model())
@@ -135,15 +136,18 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
     public void score(ScoreRequest request, StreamObserver<ScoreResponse> responses) {
         long received = System.nanoTime();
         quietCancel(responses);
+        GatewayMetrics metrics = outcomes.metrics();
         RouteDecision decision;
         try {
             validator.check(request);
             decision = decide(request.getPrompt(), request.getDomainHint(), request.getModel(), "");
         } catch (StatusRuntimeException e) {
+            metrics.requestEnded("score", Route.getDefaultInstance(), e.getStatus().getCode());
             responses.onError(e);
             return;
         }
         long routed = System.nanoTime();
+        Route route = Routes.of(decision);
         String requestId = requestIds.issue(decision.model(), decision.domain(), decision.policy(), decision.arm());
         ModelRoute model = models.get(decision.model());
         worker(decision.model()).score(WorkerScoreRequest.newBuilder().setModel(decision.model())
@@ -153,26 +157,35 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
                     public void onNext(WorkerScoreResponse r) {
                         long done = System.nanoTime();
                         int bytes = request.getContinuation().getBytes(StandardCharsets.UTF_8).length;
+                        double cost = model.price().cost(r.getPromptTokens(), r.getTokensCount());
+                        Timing timing = Timing.newBuilder()
+                                .setRouteSeconds((routed - received) / NANOS)
+                                .setQueueSeconds(r.getTiming().getQueueSeconds())
+                                .setComputeSeconds(r.getTiming().getComputeSeconds())
+                                .setTotalSeconds((done - received) / NANOS)
+                                .build();
+                        outcomes.modelCall(model.name(), decision.domain(), (done - routed) / NANOS, cost,
+                                r.getPromptTokens(), r.getTokensCount());
+                        metrics.requestEnded("score", route, Status.Code.OK);
+                        metrics.requestTimed("score", route, timing);
+                        metrics.requestCost(route, cost);
                         responses.onNext(ScoreResponse.newBuilder()
                                 .setRequestId(requestId)
                                 .setLogprob(r.getLogprob())
                                 .setLogprobPerByte(r.getLogprob() / bytes)
                                 .addAllTokens(r.getTokensList())
-                                .setRoute(Routes.of(decision))
+                                .setRoute(route)
                                 .setUsage(Usage.newBuilder().setPromptTokens(r.getPromptTokens())
-                                        .setCompletionTokens(r.getTokensCount())
-                                        .setCostUsd(model.price().cost(r.getPromptTokens(), r.getTokensCount())))
-                                .setTiming(Timing.newBuilder()
-                                        .setRouteSeconds((routed - received) / NANOS)
-                                        .setQueueSeconds(r.getTiming().getQueueSeconds())
-                                        .setComputeSeconds(r.getTiming().getComputeSeconds())
-                                        .setTotalSeconds((done - received) / NANOS))
+                                        .setCompletionTokens(r.getTokensCount()).setCostUsd(cost))
+                                .setTiming(timing)
                                 .build());
                     }
 
                     @Override
                     public void onError(Throwable t) {
-                        responses.onError(WorkerErrors.toClient(t, decision.model()));
+                        StatusRuntimeException e = WorkerErrors.toClient(t, decision.model());
+                        metrics.requestEnded("score", route, e.getStatus().getCode());
+                        responses.onError(e);
                     }
 
                     @Override
@@ -202,7 +215,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
             }
             boolean accepted = feedback.record(a, request.getScore());
             if (accepted) {
-                outcomes.quality(a.model(), a.domain(), request.getScore());
+                outcomes.quality("feedback", a.model(), a.domain(), a.policy(), a.arm(), request.getScore());
             }
             responses.onNext(FeedbackResponse.newBuilder().setAccepted(accepted).setRoute(Route.newBuilder()
                     .setModel(a.model()).setChosenModel(a.model()).setDomain(a.domain()).setPolicy(a.policy())
@@ -262,7 +275,8 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
             this.responses = responses;
         }
 
-        void requestId(String id) {
+        @Override
+        public void onRequestId(String id) {
             this.requestId = id;
         }
 

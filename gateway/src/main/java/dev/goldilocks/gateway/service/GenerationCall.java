@@ -72,7 +72,8 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk> {
         long done = System.nanoTime();
         WorkerTiming worker = last.getTiming();
         double cost = model.price().cost(last.getPromptTokens(), last.getCompletionTokens());
-        outcomes.modelCall(model.name(), decision.domain(), (done - startedNanos) / NANOS, cost);
+        outcomes.modelCall(model.name(), decision.domain(), (done - startedNanos) / NANOS, cost,
+                last.getPromptTokens(), last.getCompletionTokens());
         sink.onDone(GenerateResponse.newBuilder()
                 .setRequestId(requestId)
                 .setText(text.toString())

@@ -12,6 +12,10 @@ interface GenerationSink {
     default void onRoute(dev.goldilocks.proto.v1.Route route) {
     }
 
+    /** The signed id of the model call whose output follows (a fallback or escalation issues a new one). */
+    default void onRequestId(String requestId) {
+    }
+
     void onDelta(String text, List<Token> tokens);
 
     void onDone(GenerateResponse response);

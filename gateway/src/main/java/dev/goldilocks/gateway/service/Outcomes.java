@@ -6,16 +6,26 @@ import dev.goldilocks.router.stats.LiveStats;
 public final class Outcomes {
 
     private final LiveStats stats;
+    private final GatewayMetrics metrics;
 
-    public Outcomes(LiveStats stats) {
+    public Outcomes(LiveStats stats, GatewayMetrics metrics) {
         this.stats = stats;
+        this.metrics = metrics;
     }
 
-    void modelCall(String model, String domain, double latencySeconds, double costUsd) {
+    GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    void modelCall(String model, String domain, double latencySeconds, double costUsd, int promptTokens,
+                   int completionTokens) {
         stats.recordRequest(model, domain, latencySeconds, costUsd);
+        metrics.modelCall(model, domain, costUsd, promptTokens, completionTokens);
     }
 
-    void quality(String model, String domain, double score) {
+    /** A quality observation from {@code source}, attributed to the model, domain, policy and arm that served. */
+    void quality(String source, String model, String domain, String policy, String arm, double score) {
         stats.recordQuality(model, domain, score);
+        metrics.quality(source, model, domain, policy, arm, score);
     }
 }

@@ -10,9 +10,10 @@ import java.util.List;
  * @param maxInboundBytes      largest request message accepted
  * @param defaultMaxNewTokens  max_new_tokens when a request leaves it unset
  * @param models               the models, loaded at start
+ * @param metricsPort          HTTP port of /metrics for Prometheus; 0 takes an ephemeral one, -1 serves none
  */
 public record WorkerConfig(String host, int port, int maxInboundBytes, int defaultMaxNewTokens,
-                           List<ModelConfig> models) {
+                           List<ModelConfig> models, int metricsPort) {
 
     public WorkerConfig {
         models = List.copyOf(models);

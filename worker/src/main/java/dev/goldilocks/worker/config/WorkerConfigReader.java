@@ -30,7 +30,8 @@ public final class WorkerConfigReader {
                 root.integer("port", 0, 0, 65535),
                 root.integer("max_inbound_bytes", 4 << 20, 1024, 1 << 30),
                 root.integer("default_max_new_tokens", 64, 1, MAX_CONTEXT_TOKENS),
-                root.named("models", (name, node) -> model(name, node, baseDir)));
+                root.named("models", (name, node) -> model(name, node, baseDir)),
+                root.integer("metrics_port", 9091, -1, 65535));
         root.finish();
         if (config.models().isEmpty()) {
             throw root.error("models", "at least one model is required");

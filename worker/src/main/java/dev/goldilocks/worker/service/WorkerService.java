@@ -25,7 +25,6 @@ import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Map;
@@ -44,14 +43,17 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
 
     private final Map<String, HostedModel> models;
     private final Set<String> configured;
+    private final WorkerMetrics metrics;
     private final int defaultMaxNewTokens;
 
     /**
      * @param models     filled while the worker loads; read live, so models appear as they become ready
      * @param configured every model name this worker will host
      */
-    public WorkerService(Map<String, HostedModel> models, Set<String> configured, int defaultMaxNewTokens) {
+    public WorkerService(Map<String, HostedModel> models, Set<String> configured, int defaultMaxNewTokens,
+                         WorkerMetrics metrics) {
         this.models = models;
+        this.metrics = metrics;
         this.configured = Set.copyOf(configured);
         this.defaultMaxNewTokens = defaultMaxNewTokens;
     }
@@ -59,41 +61,44 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
     @Override
     public void generate(WorkerGenerateRequest request, StreamObserver<WorkerGenerateChunk> responses) {
         long received = System.nanoTime();
-        ServerCallStreamObserver<WorkerGenerateChunk> out = (ServerCallStreamObserver<WorkerGenerateChunk>) responses;
-        out.setOnCancelHandler(() -> { }); // a late onNext after the client left is then dropped, not thrown
+        MeteredCall<WorkerGenerateChunk> out = new MeteredCall<>(responses, metrics, "generate");
         try {
             HostedModel hosted = model(request.getModel());
+            out.model(hosted.config().name());
             GenerationSettings settings = SettingsValidator.validate(request.getParams(), defaultMaxNewTokens,
                     hosted.config().maxNewTokens());
             int[] prompt = promptTokens(hosted, request.getPrompt(), 1);
             Context context = Context.current();
-            submit(hosted, out, () -> {
-                long started = System.nanoTime();
+            submit(hosted, received, out, started -> {
                 GenerationResult result = new Generator(hosted.model()).generate(prompt, settings,
-                        (text, tokens) -> out.onNext(WorkerGenerateChunk.newBuilder().setText(text)
+                        (text, tokens) -> out.next(WorkerGenerateChunk.newBuilder().setText(text)
                                 .addAllTokens(tokens(tokens)).build()),
                         context::isCancelled);
                 long finished = System.nanoTime();
-                out.onNext(WorkerGenerateChunk.newBuilder()
+                long firstToken = started + result.timeToFirstTokenNanos();
+                String name = hosted.config().name();
+                metrics.computed(name, "generate", finished - started);
+                metrics.generated(name, result.promptTokens(), result.tokens().size(), firstToken - received,
+                        finished - firstToken);
+                out.complete(WorkerGenerateChunk.newBuilder()
                         .setFinishReason(finishReason(result.finishReason()))
                         .setPromptTokens(result.promptTokens())
                         .setCompletionTokens(result.tokens().size())
-                        .setTiming(timing(received, started, finished, started + result.timeToFirstTokenNanos()))
+                        .setTiming(timing(received, started, finished, firstToken))
                         .build());
-                out.onCompleted();
             });
         } catch (StatusRuntimeException e) {
-            out.onError(e);
+            out.fail(e);
         }
     }
 
     @Override
     public void score(WorkerScoreRequest request, StreamObserver<WorkerScoreResponse> responses) {
         long received = System.nanoTime();
-        ServerCallStreamObserver<WorkerScoreResponse> out = (ServerCallStreamObserver<WorkerScoreResponse>) responses;
-        out.setOnCancelHandler(() -> { });
+        MeteredCall<WorkerScoreResponse> out = new MeteredCall<>(responses, metrics, "score");
         try {
             HostedModel hosted = model(request.getModel());
+            out.model(hosted.config().name());
             int[] prompt = promptTokens(hosted, request.getPrompt(), 0);
             if (request.getContinuation().isEmpty()) {
                 throw InvalidArgument.of("continuation", "must not be empty");
@@ -104,35 +109,34 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                         + continuation.length) + " tokens, more than the model's context of "
                         + hosted.model().contextTokens());
             }
-            submit(hosted, out, () -> {
-                long started = System.nanoTime();
+            submit(hosted, received, out, started -> {
                 List<GeneratedToken> scored = new Scorer(hosted.model()).score(prompt, continuation);
                 long finished = System.nanoTime();
+                metrics.computed(hosted.config().name(), "score", finished - started);
                 double sum = 0;
                 for (GeneratedToken t : scored) {
                     sum += t.logprob();
                 }
-                out.onNext(WorkerScoreResponse.newBuilder().setLogprob(sum).addAllTokens(tokens(scored))
+                out.complete(WorkerScoreResponse.newBuilder().setLogprob(sum).addAllTokens(tokens(scored))
                         .setPromptTokens(prompt.length).setTiming(timing(received, started, finished, finished))
                         .build());
-                out.onCompleted();
             });
         } catch (StatusRuntimeException e) {
-            out.onError(e);
+            out.fail(e);
         }
     }
 
     @Override
     public void embed(EmbedRequest request, StreamObserver<EmbedResponse> responses) {
-        HostedModel hosted;
+        MeteredCall<EmbedResponse> out = new MeteredCall<>(responses, metrics, "embed");
         try {
-            hosted = model(request.getModel());
+            HostedModel hosted = model(request.getModel());
+            out.model(hosted.config().name());
+            out.fail(Status.FAILED_PRECONDITION.withDescription("model: '" + hosted.config().name() + "' is a "
+                    + hosted.config().kind() + " model; Embed needs an encoder model").asRuntimeException());
         } catch (StatusRuntimeException e) {
-            responses.onError(e);
-            return;
+            out.fail(e);
         }
-        responses.onError(Status.FAILED_PRECONDITION.withDescription("model: '" + hosted.config().name()
-                + "' is a " + hosted.config().kind() + " model; Embed needs an encoder model").asRuntimeException());
     }
 
     @Override
@@ -178,27 +182,30 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
     }
 
     /** Runs {@code work} on the model's queue; answers RESOURCE_EXHAUSTED at once when the queue is full. */
-    private static void submit(HostedModel hosted, ServerCallStreamObserver<?> out, ModelCall work) {
+    private void submit(HostedModel hosted, long received, MeteredCall<?> out, ModelCall work) {
         Context context = Context.current();
+        String name = hosted.config().name();
         boolean queued = hosted.trySubmit(() -> {
+            long started = System.nanoTime();
+            metrics.queued(name, started - received);
             if (context.isCancelled()) {
-                out.onError(cancelledStatus(context, "while queued"));
+                out.fail(cancelledStatus(context, "while queued"));
                 return;
             }
             try {
-                work.run();
+                work.run(started);
             } catch (Cancelled e) {
-                out.onError(cancelledStatus(context, "while generating"));
+                out.fail(cancelledStatus(context, "while generating"));
             } catch (OrtException | RuntimeException e) {
-                LOG.error("model {} failed", hosted.config().name(), e);
-                out.onError(Status.INTERNAL.withDescription("model " + hosted.config().name() + " failed: "
-                        + e.getMessage()).asRuntimeException());
+                LOG.error("model {} failed", name, e);
+                out.fail(Status.INTERNAL.withDescription("model " + name + " failed: " + e.getMessage())
+                        .asRuntimeException());
             }
         });
         if (!queued) {
-            out.onError(Status.RESOURCE_EXHAUSTED.withDescription("model " + hosted.config().name()
-                    + ": queue full (" + hosted.queueLength() + " waiting, " + hosted.inFlight()
-                    + " running); retry later").asRuntimeException());
+            out.fail(Status.RESOURCE_EXHAUSTED.withDescription("model " + name + ": queue full ("
+                    + hosted.queueLength() + " waiting, " + hosted.inFlight() + " running); retry later")
+                    .asRuntimeException());
         }
     }
 
@@ -235,6 +242,6 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
     /** A model call that may fail with an ONNX Runtime error. */
     @FunctionalInterface
     private interface ModelCall {
-        void run() throws OrtException;
+        void run(long startedNanos) throws OrtException;
     }
 }

@@ -1,0 +1,97 @@
+package dev.goldilocks.gateway.service;
+
+import dev.goldilocks.proto.v1.Route;
+import dev.goldilocks.proto.v1.Timing;
+import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's Prometheus metrics: requests by outcome, latency per stage, cost and tokens, quality per
+ * source, each by model, domain, policy and arm. Labels are bounded: configured models, configured
+ * domains, policy names and arm names, never a prompt or a user id.
+ */
+public final class GatewayMetrics {
+
+    private static final String NONE = "none";
+    private final MeterRegistry registry;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** A request ended with {@code code}; {@code route} is empty when it failed before routing. */
+    void requestEnded(String rpc, Route route, Status.Code code) {
+        Counter.builder("goldilocks.requests").description("Requests by final status")
+                .tags(routeTags(route)).tags("rpc", rpc, "outcome", code.name().toLowerCase(Locale.ROOT),
+                        "fallback", Boolean.toString(route.getFallback()))
+                .register(registry).increment();
+    }
+
+    void requestTimed(String rpc, Route route, Timing t) {
+        Tags tags = Tags.of("model", label(route.getModel()), "domain", label(route.getDomain()), "policy",
+                label(route.getPolicy()));
+        timer("goldilocks.request", "End-to-end latency at the gateway", tags.and("rpc", rpc)).record(seconds(t.getTotalSeconds()));
+        if (rpc.startsWith("generate")) {
+            timer("goldilocks.time.to.first.token", "From receipt to the first token", tags)
+                    .record(seconds(t.getTimeToFirstTokenSeconds()));
+        }
+        Tags model = Tags.of("model", label(route.getModel()));
+        timer("goldilocks.stage", "Latency per stage", model.and("stage", "route")).record(seconds(t.getRouteSeconds()));
+        timer("goldilocks.stage", "Latency per stage", model.and("stage", "queue")).record(seconds(t.getQueueSeconds()));
+        timer("goldilocks.stage", "Latency per stage", model.and("stage", "compute")).record(seconds(t.getComputeSeconds()));
+    }
+
+    void requestCost(Route route, double usd) {
+        Counter.builder("goldilocks.request.cost.usd").description("Cost of requests, by the policy and arm that routed them")
+                .tags("domain", label(route.getDomain()), "policy", label(route.getPolicy()), "arm", label(route.getArm()))
+                .register(registry).increment(usd);
+    }
+
+    /** One model call (a cascade or a fallback makes two per request). */
+    void modelCall(String model, String domain, double usd, int promptTokens, int completionTokens) {
+        Tags tags = Tags.of("model", model, "domain", label(domain));
+        Counter.builder("goldilocks.model.cost.usd").description("Cost incurred per model").tags(tags)
+                .register(registry).increment(usd);
+        Counter.builder("goldilocks.model.tokens").description("Tokens per model").tags(tags).tag("kind", "prompt")
+                .register(registry).increment(promptTokens);
+        Counter.builder("goldilocks.model.tokens").description("Tokens per model").tags(tags).tag("kind", "completion")
+                .register(registry).increment(completionTokens);
+    }
+
+    /** A quality observation in [0, 1] from {@code source} (feedback, probe, shadow); sum and count add up across replicas. */
+    void quality(String source, String model, String domain, String policy, String arm, double score) {
+        DistributionSummary.builder("goldilocks.quality.score").description("Quality observations in [0, 1]")
+                .tags("source", source, "model", model, "domain", label(domain), "policy", label(policy), "arm", label(arm))
+                .register(registry).record(score);
+    }
+
+    private Timer timer(String name, String description, Tags tags) {
+        return Timer.builder(name).description(description).tags(tags).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+    }
+
+    private static Tags routeTags(Route route) {
+        return Tags.of("model", label(route.getModel()), "domain", label(route.getDomain()),
+                "policy", label(route.getPolicy()), "arm", label(route.getArm()));
+    }
+
+    private static String label(String value) {
+        return value.isEmpty() ? NONE : value;
+    }
+
+    private static Duration seconds(double s) {
+        return Duration.ofNanos((long) (s * TimeUnit.SECONDS.toNanos(1)));
+    }
+}

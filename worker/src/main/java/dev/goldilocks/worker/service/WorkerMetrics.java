@@ -1,0 +1,70 @@
+package dev.goldilocks.worker.service;
+
+import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The worker's Prometheus metrics, in the vocabulary of Triton and vLLM: requests by outcome, queue and
+ * compute time, time to first token, time per output token, tokens, sequences in flight and queue length,
+ * per model. Labels are bounded: model (configured names only), rpc and outcome.
+ */
+public final class WorkerMetrics {
+
+    private final MeterRegistry registry;
+
+    public WorkerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Gauges that read the model's live queue. */
+    public void watch(HostedModel model) {
+        String name = model.config().name();
+        Gauge.builder("goldilocks.worker.queue.length", model, HostedModel::queueLength)
+                .description("Requests waiting for the model").tag("model", name).register(registry);
+        Gauge.builder("goldilocks.worker.sequences.in.flight", model, HostedModel::inFlight)
+                .description("Requests computing on the model").tag("model", name).register(registry);
+    }
+
+    /** Every request ends here exactly once, with its gRPC status. */
+    void ended(String model, String rpc, Status.Code code) {
+        Counter.builder("goldilocks.worker.requests").description("Requests by final status")
+                .tags("model", model, "rpc", rpc, "outcome", code.name().toLowerCase(Locale.ROOT))
+                .register(registry).increment();
+    }
+
+    void queued(String model, long nanos) {
+        timer("goldilocks.worker.queue", "Time waiting in the model's queue", model).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void computed(String model, String rpc, long nanos) {
+        Timer.builder("goldilocks.worker.compute").description("Time running the model")
+                .tags("model", model, "rpc", rpc).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void generated(String model, int promptTokens, int generatedTokens, long firstTokenNanos, long decodeNanos) {
+        Counter.builder("goldilocks.worker.prompt.tokens").description("Prompt tokens processed").tag("model", model)
+                .register(registry).increment(promptTokens);
+        Counter.builder("goldilocks.worker.generated.tokens").description("Tokens generated").tag("model", model)
+                .register(registry).increment(generatedTokens);
+        timer("goldilocks.worker.time.to.first.token", "From receipt to the first generated token", model)
+                .record(firstTokenNanos, TimeUnit.NANOSECONDS);
+        if (generatedTokens > 1) {
+            timer("goldilocks.worker.time.per.output.token", "Mean time between generated tokens", model)
+                    .record(decodeNanos / (generatedTokens - 1), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private Timer timer(String name, String description, String model) {
+        return Timer.builder(name).description(description).tag("model", model).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+    }
+}
