@@ -1,6 +1,7 @@
 package dev.goldilocks.gateway;
 
 import dev.goldilocks.common.grpc.GrpcServers;
+import dev.goldilocks.common.grpc.ServingProcess;
 import dev.goldilocks.common.metrics.MetricsEndpoint;
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.dispatch.WorkerPools;
@@ -11,13 +12,11 @@ import dev.goldilocks.gateway.service.Outcomes;
 import dev.goldilocks.proto.v1.GoldilocksGrpc;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,21 +25,14 @@ public final class GatewayServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
-    private final Server server;
-    private final HealthStatusManager health;
+    private final ServingProcess process;
     private final WorkerPools pools;
     private final RouterFactory routing;
-    private final ExecutorService executor;
-    private final MetricsEndpoint metricsEndpoint;
 
-    private GatewayServer(Server server, HealthStatusManager health, WorkerPools pools, RouterFactory routing,
-                          ExecutorService executor, MetricsEndpoint metricsEndpoint) {
-        this.server = server;
-        this.health = health;
+    private GatewayServer(ServingProcess process, WorkerPools pools, RouterFactory routing) {
+        this.process = process;
         this.pools = pools;
         this.routing = routing;
-        this.executor = executor;
-        this.metricsEndpoint = metricsEndpoint;
     }
 
     /** A gateway with its own metrics registry, served on config.metricsPort() unless that is -1. */
@@ -61,56 +53,38 @@ public final class GatewayServer implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(new GatewayService(config, routing.router(),
                         new Outcomes(routing.stats(), new GatewayMetrics(registry)), pools), inFlight))
                 .build();
-        MetricsEndpoint endpoint = null;
+        ServingProcess process;
         try {
-            server.start();
-            if (config.metricsPort() >= 0) {
-                endpoint = MetricsEndpoint.start(registry, config.host(), config.metricsPort());
-            }
+            process = ServingProcess.start("gateway", server, health, executor, registry, config.host(),
+                    config.metricsPort());
         } catch (IOException e) {
-            server.shutdownNow();
             routing.close();
             pools.close();
-            executor.shutdownNow();
-            throw new IOException("gateway: cannot listen on " + config.host() + ":" + config.port() + " (metrics "
-                    + config.metricsPort() + "): " + e.getMessage(), e);
+            throw e;
         }
-        health.setStatus("", ServingStatus.SERVING);
-        health.setStatus(GoldilocksGrpc.SERVICE_NAME, ServingStatus.SERVING);
-        LOG.info("gateway serving on {}:{}", config.host(), server.getPort());
-        return new GatewayServer(server, health, pools, routing, executor, endpoint);
+        process.serving(GoldilocksGrpc.SERVICE_NAME);
+        LOG.info("gateway serving on {}:{}", config.host(), process.port());
+        return new GatewayServer(process, pools, routing);
     }
 
     public int port() {
-        return server.getPort();
+        return process.port();
     }
 
     /** The /metrics port, or -1 when this gateway serves none. */
     public int metricsPort() {
-        return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+        return process.metricsPort();
     }
 
     public void awaitTermination() throws InterruptedException {
-        server.awaitTermination();
+        process.awaitTermination();
     }
 
+    /** Drains: NOT_SERVING, no new calls, running calls finish; then worker channels and the router close. */
     @Override
     public void close() {
-        health.enterTerminalState();
-        server.shutdown();
-        try {
-            if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
-                server.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            server.shutdownNow();
-        }
+        process.close();
         pools.close();
         routing.close();
-        executor.shutdownNow();
-        if (metricsEndpoint != null) {
-            metricsEndpoint.close();
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.goldilocks.worker;
 
 import ai.onnxruntime.OrtException;
 import dev.goldilocks.common.grpc.GrpcServers;
+import dev.goldilocks.common.grpc.ServingProcess;
 import dev.goldilocks.common.metrics.MetricsEndpoint;
 import dev.goldilocks.proto.v1.WorkerGrpc;
 import dev.goldilocks.worker.config.ModelConfig;
@@ -25,26 +26,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker process's gRPC server: binds first with health NOT_SERVING, loads and warms up every model
- * (requests meanwhile get UNAVAILABLE), then reports SERVING. {@link #close()} drains: NOT_SERVING, no new calls, in-flight calls finish.
+ * (requests meanwhile get UNAVAILABLE), then reports SERVING.
  */
 public final class WorkerServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerServer.class);
     private static final String SERVICE = WorkerGrpc.SERVICE_NAME;
 
-    private final Server server;
-    private final HealthStatusManager health;
+    private final ServingProcess process;
     private final Map<String, HostedModel> models;
-    private final ExecutorService executor;
-    private final MetricsEndpoint metricsEndpoint;
 
-    private WorkerServer(Server server, HealthStatusManager health, Map<String, HostedModel> models,
-                         ExecutorService executor, MetricsEndpoint metricsEndpoint) {
-        this.server = server;
-        this.health = health;
+    private WorkerServer(ServingProcess process, Map<String, HostedModel> models) {
+        this.process = process;
         this.models = models;
-        this.executor = executor;
-        this.metricsEndpoint = metricsEndpoint;
     }
 
     /** A worker with its own metrics registry, served on config.metricsPort() unless that is -1. */
@@ -65,19 +59,8 @@ public final class WorkerServer implements AutoCloseable {
                         config.models().stream().map(ModelConfig::name).collect(Collectors.toSet()),
                         config.defaultMaxNewTokens(), metrics))
                 .build();
-        MetricsEndpoint endpoint = null;
-        try {
-            server.start();
-            if (config.metricsPort() >= 0) {
-                endpoint = MetricsEndpoint.start(registry, config.host(), config.metricsPort());
-            }
-        } catch (IOException e) {
-            server.shutdownNow();
-            executor.shutdownNow();
-            throw new IOException("worker: cannot listen on " + config.host() + ":" + config.port() + " (metrics "
-                    + config.metricsPort() + "): " + e.getMessage(), e);
-        }
-        WorkerServer worker = new WorkerServer(server, health, models, executor, endpoint);
+        WorkerServer worker = new WorkerServer(ServingProcess.start("worker", server, health, executor, registry,
+                config.host(), config.metricsPort()), models);
         try {
             for (ModelConfig model : config.models()) {
                 long t0 = System.nanoTime();
@@ -92,44 +75,34 @@ public final class WorkerServer implements AutoCloseable {
             worker.close();
             throw new IOException("worker: cannot load models: " + e.getMessage(), e);
         }
-        health.setStatus("", ServingStatus.SERVING);
-        health.setStatus(SERVICE, ServingStatus.SERVING);
-        LOG.info("worker serving {} on {}:{}", models.keySet(), config.host(), server.getPort());
+        worker.process.serving(SERVICE);
+        LOG.info("worker serving {} on {}:{}", models.keySet(), config.host(), worker.port());
         return worker;
     }
 
     public int port() {
-        return server.getPort();
+        return process.port();
     }
 
     /** The /metrics port, or -1 when this worker serves none. */
     public int metricsPort() {
-        return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+        return process.metricsPort();
     }
 
     public void awaitTermination() throws InterruptedException {
-        server.awaitTermination();
+        process.awaitTermination();
     }
 
-    /** Drains: health NOT_SERVING, refuse new calls, let running ones finish (up to 30 s), release models. */
+    /** Drains: health NOT_SERVING, refuse new calls, let running ones finish, then release the models. */
     @Override
     public void close() {
-        health.enterTerminalState();
-        server.shutdown();
+        process.close();
         try {
-            if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
-                server.shutdownNow();
-            }
             for (HostedModel m : models.values()) {
                 m.drain(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            server.shutdownNow();
-        }
-        executor.shutdownNow();
-        if (metricsEndpoint != null) {
-            metricsEndpoint.close();
         }
         closeAll(models);
     }

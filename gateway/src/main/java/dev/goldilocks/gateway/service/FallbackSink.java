@@ -14,11 +14,10 @@ import java.util.function.Consumer;
  * the client hands the request to the generic model; the response says fallback=true and why. Once text
  * has been sent nothing is retried, so a client never sees a token twice.
  */
-final class FallbackSink implements GenerationSink {
+final class FallbackSink extends ForwardingSink {
 
     private static final Set<Status.Code> FALL_BACK_ON = Set.of(Status.Code.UNAVAILABLE, Status.Code.RESOURCE_EXHAUSTED);
 
-    private final GenerationSink next;
     private final GenerationSink client;
     private final String generic;
     private final Consumer<GenerationSink> fallback;
@@ -31,7 +30,7 @@ final class FallbackSink implements GenerationSink {
      * @param fallback starts the same request on the generic model with the given sink
      */
     FallbackSink(GenerationSink next, GenerationSink client, String generic, Consumer<GenerationSink> fallback) {
-        this.next = next;
+        super(next);
         this.client = client;
         this.generic = generic;
         this.fallback = fallback;
@@ -44,19 +43,9 @@ final class FallbackSink implements GenerationSink {
     }
 
     @Override
-    public void onRequestId(String requestId) {
-        next.onRequestId(requestId);
-    }
-
-    @Override
     public void onDelta(String text, List<Token> tokens) {
         sent = true;
         next.onDelta(text, tokens);
-    }
-
-    @Override
-    public void onDone(GenerateResponse response) {
-        next.onDone(response);
     }
 
     @Override
@@ -67,27 +56,12 @@ final class FallbackSink implements GenerationSink {
         }
         String why = error.getStatus().getCode() + ": " + error.getStatus().getDescription();
         client.onRoute(route.toBuilder().setModel(generic).setFallback(true).setFallbackReason(why).build());
-        fallback.accept(new GenerationSink() {
-            @Override
-            public void onRequestId(String requestId) {
-                client.onRequestId(requestId);
-            }
-
-            @Override
-            public void onDelta(String text, List<Token> tokens) {
-                client.onDelta(text, tokens);
-            }
-
+        fallback.accept(new ForwardingSink(client) {
             @Override
             public void onDone(GenerateResponse response) {
                 GenerateResponse.Builder b = response.toBuilder();
                 b.getRouteBuilder().setChosenModel(route.getModel()).setFallback(true).setFallbackReason(why);
-                client.onDone(b.build());
-            }
-
-            @Override
-            public void onError(StatusRuntimeException e) {
-                client.onError(e);
+                next.onDone(b.build());
             }
         });
     }
