@@ -38,6 +38,7 @@ public final class AllInOne implements AutoCloseable {
     private final WorkerServer specialistWorker;
     private final GatewayServer gateway;
     private final GatewayConfig gatewayConfig;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private AllInOne(WorkerServer genericWorker, WorkerServer specialistWorker, GatewayServer gateway,
                      GatewayConfig gatewayConfig) {
@@ -136,9 +137,12 @@ public final class AllInOne implements AutoCloseable {
         gateway.awaitTermination();
     }
 
-    /** Gateway first (it drains its calls to the workers), then the workers. */
+    /** Gateway first (it drains its calls to the workers), then the workers. Only the first call does anything. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         gateway.close();
         specialistWorker.close();
         genericWorker.close();
