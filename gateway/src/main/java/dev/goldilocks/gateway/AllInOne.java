@@ -8,6 +8,7 @@ import dev.goldilocks.gateway.config.GatewayConfigReader;
 import dev.goldilocks.gateway.config.Limits;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.gateway.config.Price;
+import dev.goldilocks.gateway.config.ProbeSettings;
 import dev.goldilocks.worker.WorkerServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.goldilocks.worker.config.ModelConfig;
@@ -48,8 +49,14 @@ public final class AllInOne implements AutoCloseable {
         this.gatewayConfig = gatewayConfig;
     }
 
-    /** Starts everything; metrics of all three servers on one /metrics endpoint (port 0: ephemeral, -1: none). */
+    /** Starts everything without probes; metrics on one /metrics endpoint (port 0: ephemeral, -1: none). */
     public static AllInOne start(Path modelsDir, String host, int gatewayPort, int metricsPort) throws IOException {
+        return start(modelsDir, host, gatewayPort, metricsPort, 0);
+    }
+
+    /** Starts everything, with probes at {@code probesPerSecond} held-out items per second (0: none). */
+    public static AllInOne start(Path modelsDir, String host, int gatewayPort, int metricsPort, double probesPerSecond)
+            throws IOException {
         PrometheusMeterRegistry registry = MetricsEndpoint.newRegistry();
         JsonNode manifest = new ObjectMapper().readTree(modelsDir.resolve("manifest.json").toFile());
         List<ModelConfig> generic = new ArrayList<>();
@@ -88,10 +95,11 @@ public final class AllInOne implements AutoCloseable {
                 Files.isRegularFile(classifier) ? Optional.of(classifier) : Optional.empty(),
                 1, 0.8, -1.5, 100, 0.1, 0.05, 500);
         GatewayConfig config = new GatewayConfig(host, gatewayPort, 4 << 20, key, 60,
-                new Limits(32 * 1024, 256, 4096, 256, 256), routing, routes, metricsPort);
+                new Limits(32 * 1024, 256, 4096, 256, 256), routing, routes, metricsPort,
+                new ProbeSettings(probesPerSecond > 0, Math.max(probesPerSecond, 0.001), modelsDir.resolve("eval")));
         try {
             return new AllInOne(genericWorker, specialistWorker, GatewayServer.start(config, registry),
-                    config.withMetricsPort(-1));
+                    config.withMetricsPort(-1).withProbes(ProbeSettings.off()));
         } catch (IOException e) {
             genericWorker.close();
             specialistWorker.close();

@@ -5,10 +5,20 @@ import dev.goldilocks.common.grpc.ServingProcess;
 import dev.goldilocks.common.metrics.MetricsEndpoint;
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.dispatch.WorkerPools;
+import dev.goldilocks.gateway.config.ModelRoute;
+import dev.goldilocks.gateway.quality.EvalItem;
+import dev.goldilocks.gateway.quality.ProbeLog;
+import dev.goldilocks.gateway.quality.ProbeRunner;
+import dev.goldilocks.gateway.quality.ReportJson;
+import dev.goldilocks.gateway.quality.ReportPage;
+import dev.goldilocks.gateway.quality.Scoreboard;
+import dev.goldilocks.gateway.quality.TradeoffReport;
+import dev.goldilocks.gateway.service.AdminService;
 import dev.goldilocks.gateway.service.GatewayMetrics;
 import dev.goldilocks.gateway.service.GatewayService;
 import dev.goldilocks.gateway.service.InFlightLimit;
 import dev.goldilocks.gateway.service.Outcomes;
+import dev.goldilocks.proto.v1.GoldilocksAdminGrpc;
 import dev.goldilocks.proto.v1.GoldilocksGrpc;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -16,6 +26,9 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,16 +36,20 @@ import org.slf4j.LoggerFactory;
 /** The gateway process's public gRPC server. {@link #close()} drains: NOT_SERVING, then in-flight calls finish. */
 public final class GatewayServer implements AutoCloseable {
 
+    /** Probed items kept for comparing policies (each answered by every candidate model). */
+    private static final int PROBE_LOG_ITEMS = 5000;
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
     private final ServingProcess process;
     private final WorkerPools pools;
     private final RouterFactory routing;
+    private final ProbeRunner probes;
 
-    private GatewayServer(ServingProcess process, WorkerPools pools, RouterFactory routing) {
+    private GatewayServer(ServingProcess process, WorkerPools pools, RouterFactory routing, ProbeRunner probes) {
         this.process = process;
         this.pools = pools;
         this.routing = routing;
+        this.probes = probes;
     }
 
     /** A gateway with its own metrics registry, served on config.metricsPort() unless that is -1. */
@@ -49,9 +66,15 @@ public final class GatewayServer implements AutoCloseable {
         WorkerPools pools = new WorkerPools(config.models(), config.maxInboundBytes());
         HealthStatusManager health = new HealthStatusManager();
         ExecutorService executor = GrpcServers.boundedExecutor("gateway-grpc");
+        Scoreboard scoreboard = new Scoreboard();
+        ProbeLog probeLog = new ProbeLog(PROBE_LOG_ITEMS);
+        Outcomes outcomes = new Outcomes(routing.stats(), new GatewayMetrics(registry), scoreboard);
+        TradeoffReport report = new TradeoffReport(scoreboard, probeLog, routing.router(), routing.stats(),
+                config.routing(), config.models().stream().collect(Collectors.toMap(ModelRoute::name, m -> m)));
         Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health)
-                .addService(ServerInterceptors.intercept(new GatewayService(config, routing.router(),
-                        new Outcomes(routing.stats(), new GatewayMetrics(registry)), pools), inFlight))
+                .addService(ServerInterceptors.intercept(new GatewayService(config, routing.router(), outcomes, pools),
+                        inFlight))
+                .addService(new AdminService(report))
                 .build();
         ServingProcess process;
         try {
@@ -62,9 +85,42 @@ public final class GatewayServer implements AutoCloseable {
             pools.close();
             throw e;
         }
-        process.serving(GoldilocksGrpc.SERVICE_NAME);
+        process.serving(GoldilocksGrpc.SERVICE_NAME, GoldilocksAdminGrpc.SERVICE_NAME);
+        if (process.http() != null) {
+            process.http().page("/report", "text/html; charset=utf-8", () -> ReportPage.html(report.build()));
+            process.http().page("/report.json", "application/json", () -> ReportJson.of(report.build()));
+        }
         LOG.info("gateway serving on {}:{}", config.host(), process.port());
-        return new GatewayServer(process, pools, routing);
+        ProbeRunner probes = null;
+        if (config.probes().enabled()) {
+            probes = startProbes(config, routing, outcomes, probeLog, process.port());
+        }
+        return new GatewayServer(process, pools, routing, probes);
+    }
+
+    private static ProbeRunner startProbes(GatewayConfig config, RouterFactory routing, Outcomes outcomes,
+                                           ProbeLog probeLog, int port) throws IOException {
+        List<EvalItem> items = EvalItem.readAll(config.probes().evalDir());
+        String loopback = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        ProbeRunner probes = new ProbeRunner(items, routing.router().catalog(), new ProbeRunner.Sink() {
+            @Override
+            public void quality(String model, String domain, double score) {
+                outcomes.quality("probe", model, domain, "probe", "", score);
+            }
+
+            @Override
+            public void loglikPerByte(String model, String domain, double perByte) {
+                outcomes.metrics().probeLoglik(model, domain, perByte);
+            }
+
+            @Override
+            public void probed(ProbeLog.Entry entry) {
+                probeLog.add(entry);
+            }
+        }, loopback, port, new SplittableRandom());
+        probes.start(config.probes().itemsPerSecond());
+        LOG.info("probes: {} held-out items at {} per second", items.size(), config.probes().itemsPerSecond());
+        return probes;
     }
 
     public int port() {
@@ -83,6 +139,9 @@ public final class GatewayServer implements AutoCloseable {
     /** Drains: NOT_SERVING, no new calls, running calls finish; then worker channels and the router close. */
     @Override
     public void close() {
+        if (probes != null) {
+            probes.close();
+        }
         process.close();
         pools.close();
         routing.close();

@@ -64,6 +64,11 @@ public final class ServingProcess implements AutoCloseable {
         return server.getPort();
     }
 
+    /** The HTTP endpoint beside /metrics, for more pages; null when none is served. */
+    public MetricsEndpoint http() {
+        return metrics;
+    }
+
     /** The /metrics port, or -1 when none is served. */
     public int metricsPort() {
         return metrics == null ? -1 : metrics.port();

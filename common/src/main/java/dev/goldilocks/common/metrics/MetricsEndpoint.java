@@ -51,6 +51,18 @@ public final class MetricsEndpoint implements AutoCloseable {
         return new MetricsEndpoint(registry, server);
     }
 
+    /** Serves {@code body} at {@code path} on the same port (for example the HTML report). */
+    public void page(String path, String contentType, java.util.function.Supplier<String> body) {
+        server.createContext(path, exchange -> {
+            byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }

@@ -24,6 +24,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Prometheus /metrics port of the whole process; 0 for any, -1 for none (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
+    @Option(names = "--probes-per-second", defaultValue = "0.5",
+            description = "Held-out items probed per second, on every candidate model; 0 for none (default: ${DEFAULT-VALUE}).")
+    double probesPerSecond;
+
     @Override
     public Integer call() throws Exception {
         Path dir = models != null ? models : Path.of(System.getenv().getOrDefault("GOLDILOCKS_MODELS", "models"));
@@ -31,7 +35,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("serve: no manifest.json in " + dir.toAbsolutePath() + " (use --models)");
             return 2;
         }
-        AllInOne all = AllInOne.start(dir, host, port, metricsPort);
+        AllInOne all = AllInOne.start(dir, host, port, metricsPort, probesPerSecond);
         Runtime.getRuntime().addShutdownHook(new Thread(all::close, "drain"));
         System.out.printf("Goldilocks all-in-one is serving.%n"
                 + "  gateway (public API): %s:%d%n"

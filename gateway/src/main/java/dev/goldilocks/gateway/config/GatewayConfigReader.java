@@ -64,12 +64,17 @@ public final class GatewayConfigReader {
                 node.integer("max_unit_id_bytes", 256, 0, 1 << 16),
                 node.integer("max_in_flight", 256, 1, 1 << 20)));
         RoutingSettings routing = root.section("routing", node -> routing(node, baseDir));
+        ProbeSettings probes = root.section("probes", node -> new ProbeSettings(
+                node.bool("enabled", false),
+                node.number("items_per_second", 0.5, 0.001, 1000),
+                baseDir.resolve(node.string("eval_dir", "models/eval")).normalize()));
         List<ModelRoute> models = root.named("models", (name, node) -> model(name, node, routing.domains()));
         root.finish();
         if (models.stream().filter(m -> m.role().equals("generic")).count() != 1) {
             throw root.error("models", "exactly one model must have role: generic");
         }
-        return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, routing, models, metricsPort);
+        return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, routing, models, metricsPort,
+                probes);
     }
 
     private static RoutingSettings routing(ConfigNode node, Path baseDir) {

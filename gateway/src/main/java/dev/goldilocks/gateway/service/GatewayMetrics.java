@@ -1,5 +1,6 @@
 package dev.goldilocks.gateway.service;
 
+import dev.goldilocks.gateway.quality.Traffic;
 import dev.goldilocks.proto.v1.Route;
 import dev.goldilocks.proto.v1.Timing;
 import io.grpc.Status;
@@ -31,16 +32,16 @@ public final class GatewayMetrics {
     }
 
     /** A request ended with {@code code}; {@code route} is empty when it failed before routing. */
-    void requestEnded(String rpc, Route route, Status.Code code) {
+    void requestEnded(Traffic traffic, String rpc, Route route, Status.Code code) {
         Counter.builder("goldilocks.requests").description("Requests by final status")
                 .tags(routeTags(route)).tags("rpc", rpc, "outcome", code.name().toLowerCase(Locale.ROOT),
-                        "fallback", Boolean.toString(route.getFallback()))
+                        "fallback", Boolean.toString(route.getFallback()), "traffic", traffic.label())
                 .register(registry).increment();
     }
 
-    void requestTimed(String rpc, Route route, Timing t) {
+    void requestTimed(Traffic traffic, String rpc, Route route, Timing t) {
         Tags tags = Tags.of("model", label(route.getModel()), "domain", label(route.getDomain()), "policy",
-                label(route.getPolicy()));
+                label(route.getPolicy()), "traffic", traffic.label());
         timer("goldilocks.request", "End-to-end latency at the gateway", tags.and("rpc", rpc)).record(seconds(t.getTotalSeconds()));
         if (rpc.startsWith("generate")) {
             timer("goldilocks.time.to.first.token", "From receipt to the first token", tags)
@@ -52,9 +53,10 @@ public final class GatewayMetrics {
         timer("goldilocks.stage", "Latency per stage", model.and("stage", "compute")).record(seconds(t.getComputeSeconds()));
     }
 
-    void requestCost(Route route, double usd) {
+    void requestCost(Traffic traffic, Route route, double usd) {
         Counter.builder("goldilocks.request.cost.usd").description("Cost of requests, by the policy and arm that routed them")
-                .tags("domain", label(route.getDomain()), "policy", label(route.getPolicy()), "arm", label(route.getArm()))
+                .tags("domain", label(route.getDomain()), "policy", label(route.getPolicy()), "arm", label(route.getArm()),
+                        "traffic", traffic.label())
                 .register(registry).increment(usd);
     }
 
@@ -67,6 +69,13 @@ public final class GatewayMetrics {
                 .register(registry).increment(promptTokens);
         Counter.builder("goldilocks.model.tokens").description("Tokens per model").tags(tags).tag("kind", "completion")
                 .register(registry).increment(completionTokens);
+    }
+
+    /** A probe's log-likelihood per byte of the reference continuation (natural log; higher is better). */
+    public void probeLoglik(String model, String domain, double perByte) {
+        DistributionSummary.builder("goldilocks.probe.loglik.per.byte")
+                .description("Reference log-likelihood per byte under the model, from probes")
+                .tags("model", model, "domain", label(domain)).register(registry).record(perByte);
     }
 
     /** A quality observation in [0, 1] from {@code source} (feedback, probe, shadow); sum and count add up across replicas. */

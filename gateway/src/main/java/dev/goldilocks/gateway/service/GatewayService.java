@@ -3,6 +3,7 @@ package dev.goldilocks.gateway.service;
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.gateway.dispatch.WorkerPools;
+import dev.goldilocks.gateway.quality.Traffic;
 import dev.goldilocks.proto.v1.FeedbackRequest;
 import dev.goldilocks.proto.v1.FeedbackResponse;
 import dev.goldilocks.proto.v1.GenerateChunk;
@@ -99,7 +100,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
     private void startGeneration(GenerateRequest request, StreamObserver<?> responses, String rpc,
                                  GenerationSink unmetered) {
         long received = System.nanoTime();
-        GenerationSink client = new MeteredSink(unmetered, outcomes.metrics(), rpc);
+        GenerationSink client = new MeteredSink(unmetered, outcomes.metrics(), rpc, Traffic.current());
         quietCancel(responses);
         RouteDecision decision;
         try {
@@ -137,12 +138,13 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         long received = System.nanoTime();
         quietCancel(responses);
         GatewayMetrics metrics = outcomes.metrics();
+        Traffic traffic = Traffic.current();
         RouteDecision decision;
         try {
             validator.check(request);
             decision = decide(request.getPrompt(), request.getDomainHint(), request.getModel(), "");
         } catch (StatusRuntimeException e) {
-            metrics.requestEnded("score", Route.getDefaultInstance(), e.getStatus().getCode());
+            metrics.requestEnded(traffic, "score", Route.getDefaultInstance(), e.getStatus().getCode());
             responses.onError(e);
             return;
         }
@@ -166,9 +168,9 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
                                 .build();
                         outcomes.modelCall(model.name(), decision.domain(), (done - routed) / NANOS, cost,
                                 r.getPromptTokens(), r.getTokensCount());
-                        metrics.requestEnded("score", route, Status.Code.OK);
-                        metrics.requestTimed("score", route, timing);
-                        metrics.requestCost(route, cost);
+                        metrics.requestEnded(traffic, "score", route, Status.Code.OK);
+                        metrics.requestTimed(traffic, "score", route, timing);
+                        metrics.requestCost(traffic, route, cost);
                         responses.onNext(ScoreResponse.newBuilder()
                                 .setRequestId(requestId)
                                 .setLogprob(r.getLogprob())
@@ -184,7 +186,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
                     @Override
                     public void onError(Throwable t) {
                         StatusRuntimeException e = WorkerErrors.toClient(t, decision.model());
-                        metrics.requestEnded("score", route, e.getStatus().getCode());
+                        metrics.requestEnded(traffic, "score", route, e.getStatus().getCode());
                         responses.onError(e);
                     }
 

@@ -1,5 +1,8 @@
 package dev.goldilocks.gateway.service;
 
+import dev.goldilocks.gateway.quality.Traffic;
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -13,6 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Load shedding: at most {@code max} calls of the public service in flight per gateway; past that a call
  * is refused at once with RESOURCE_EXHAUSTED, before any work, instead of queueing until memory runs out.
+ * The gateway's own probe and shadow traffic is low priority: it is admitted only while fewer than half of
+ * the permits are taken. The call's traffic class is put in its Context for metrics.
  */
 public final class InFlightLimit implements ServerInterceptor {
 
@@ -31,6 +36,12 @@ public final class InFlightLimit implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                        ServerCallHandler<Q, R> next) {
+        Traffic traffic = Traffic.of(headers);
+        if (traffic != Traffic.CLIENT && inFlight() >= max / 2) {
+            call.close(Status.RESOURCE_EXHAUSTED.withDescription("gateway busy: " + traffic.label()
+                    + " traffic waits for a quieter moment"), new Metadata());
+            return new ServerCall.Listener<>() { };
+        }
         if (!permits.tryAcquire()) {
             call.close(Status.RESOURCE_EXHAUSTED.withDescription("gateway overloaded: " + max
                     + " requests in flight; retry with backoff"), new Metadata());
@@ -50,7 +61,9 @@ public final class InFlightLimit implements ServerInterceptor {
             }
         };
         try {
-            return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(counted, headers)) {
+            Context context = Context.current().withValue(Traffic.CONTEXT, traffic);
+            return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(
+                    Contexts.interceptCall(context, counted, headers, next)) {
                 @Override
                 public void onCancel() {
                     release.run();

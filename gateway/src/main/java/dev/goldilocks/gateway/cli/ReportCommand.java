@@ -1,0 +1,79 @@
+package dev.goldilocks.gateway.cli;
+
+import dev.goldilocks.gateway.quality.ReportJson;
+import dev.goldilocks.gateway.quality.ReportPage;
+import dev.goldilocks.proto.v1.DomainReport;
+import dev.goldilocks.proto.v1.GoldilocksAdminGrpc;
+import dev.goldilocks.proto.v1.ModelReport;
+import dev.goldilocks.proto.v1.PolicyPoint;
+import dev.goldilocks.proto.v1.QualityEstimate;
+import dev.goldilocks.proto.v1.ReportRequest;
+import dev.goldilocks.proto.v1.ReportResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Prints the live tradeoff: per domain each model's quality, latency, cost and utility, and how routing policies compare.")
+final class ReportCommand implements Callable<Integer> {
+
+    @Option(names = "--target", defaultValue = "127.0.0.1:8080", description = "Gateway host:port (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--json", description = "Print JSON instead of tables.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        try {
+            ReportResponse r = GoldilocksAdminGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .report(ReportRequest.getDefaultInstance());
+            System.out.println(json ? ReportJson.of(r) : text(r));
+            return 0;
+        } catch (StatusRuntimeException e) {
+            System.err.println("error: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+            return 1;
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    static String text(ReportResponse r) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "utility = quality - %s x cost per request (USD) - %s x latency (s)%n", num(r.getLambdaPerUsd()),
+                num(r.getMuPerSecond())));
+        for (DomainReport d : r.getDomainsList()) {
+            s.append(String.format(Locale.ROOT, "%n== %s (winner: %s)%n", d.getDomain(), d.getWinner()));
+            s.append(String.format(Locale.ROOT, "%-18s %-44s %8s %8s %8s %12s %8s%n", "model", "quality (source mean [95%] n)",
+                    "offline", "p50 s", "p95 s", "$ per 1k", "utility"));
+            for (ModelReport m : d.getModelsList()) {
+                StringBuilder q = new StringBuilder();
+                for (QualityEstimate e : m.getQualityList()) {
+                    q.append(String.format(Locale.ROOT, "%s %.3f [%.3f, %.3f] n=%d  ", e.getSource(), e.getMean(),
+                            e.getLow(), e.getHigh(), e.getN()));
+                }
+                s.append(String.format(Locale.ROOT, "%-18s %-44s %8s %8s %8s %12s %8s%n", m.getModel(),
+                        q.length() == 0 ? "no observations yet" : q.toString().strip(), num(m.getOfflineQuality()),
+                        num(m.getP50Seconds()), num(m.getP95Seconds()), num(m.getCostPer1KRequestsUsd()),
+                        num(m.getUtility())));
+            }
+            s.append(String.format(Locale.ROOT, "%-22s %8s %12s %6s %s%n", "policy (on probes)", "quality", "$ per 1k",
+                    "items", "Pareto"));
+            for (PolicyPoint p : d.getPoliciesList()) {
+                s.append(String.format(Locale.ROOT, "%-22s %8s %12s %6d %s%n", p.getPolicy(), num(p.getQuality()),
+                        num(p.getCostPer1KRequestsUsd()), p.getN(), p.getPareto() ? "yes" : ""));
+            }
+        }
+        return s.toString();
+    }
+
+    private static String num(double v) {
+        return ReportPage.fmt(v);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.goldilocks.gateway.quality;
+
+import dev.goldilocks.proto.v1.GenerateRequest;
+import dev.goldilocks.proto.v1.GenerateResponse;
+import dev.goldilocks.proto.v1.GenerationParams;
+import dev.goldilocks.proto.v1.GoldilocksGrpc;
+import dev.goldilocks.proto.v1.ScoreRequest;
+import dev.goldilocks.router.CandidateModel;
+import dev.goldilocks.router.ModelCatalog;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probes: held-out evaluation items sent at a low rate through the gateway's own public API (validation,
+ * dispatch, workers: the normal path), marked as low-priority probe traffic, to every candidate model of
+ * the item's domain, and scored by the item's metric. Each score is a quality observation tagged
+ * source=probe; for continuation items the reference's log-likelihood per byte is measured too (Score).
+ */
+public final class ProbeRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeRunner.class);
+    private static final long DEADLINE_SECONDS = 30;
+
+    /** Where probe results go. */
+    public interface Sink {
+        void quality(String model, String domain, double score);
+
+        void loglikPerByte(String model, String domain, double perByte);
+
+        /** The item's results on every candidate model that answered. */
+        void probed(ProbeLog.Entry entry);
+    }
+
+    private final Map<String, List<EvalItem>> itemsByDomain = new LinkedHashMap<>();
+    private final List<String> domains;
+    private final ModelCatalog catalog;
+    private final Sink sink;
+    private final RandomGenerator random;
+    private final ManagedChannel channel;
+    private final GoldilocksGrpc.GoldilocksBlockingStub gateway;
+    private final ScheduledExecutorService scheduler;
+    private int nextDomain;
+
+    public ProbeRunner(List<EvalItem> items, ModelCatalog catalog, Sink sink, String host, int gatewayPort,
+                       RandomGenerator random) {
+        items.forEach(i -> itemsByDomain.computeIfAbsent(i.domain(), d -> new ArrayList<>()).add(i));
+        this.domains = List.copyOf(itemsByDomain.keySet());
+        this.catalog = catalog;
+        this.sink = sink;
+        this.random = random;
+        this.channel = NettyChannelBuilder.forAddress(host, gatewayPort).usePlaintext().build();
+        Metadata headers = new Metadata();
+        headers.put(Traffic.HEADER, Traffic.PROBE.label());
+        this.gateway = GoldilocksGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "probes");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Sends one item every 1/rate seconds (rounded to milliseconds). */
+    public void start(double itemsPerSecond) {
+        long periodMillis = Math.max(1, Math.round(1000 / itemsPerSecond));
+        scheduler.scheduleWithFixedDelay(this::probeOnce, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** One item, on every candidate model of its domain; domains take turns. */
+    public void probeOnce() {
+        try {
+            String domain = domains.get(nextDomain++ % domains.size());
+            List<EvalItem> items = itemsByDomain.get(domain);
+            EvalItem item = items.get(random.nextInt(items.size()));
+            Map<String, ProbeLog.Result> results = new LinkedHashMap<>();
+            for (CandidateModel model : candidates(domain)) {
+                ProbeLog.Result r = probe(item, model.name());
+                if (r != null) {
+                    results.put(model.name(), r);
+                }
+            }
+            if (!results.isEmpty()) {
+                sink.probed(new ProbeLog.Entry(item.id(), domain, item.prompt(), results));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("probe failed: {}", e.toString()); // never let one failure stop the schedule
+        }
+    }
+
+    private List<CandidateModel> candidates(String domain) {
+        return catalog.specialist(domain).map(s -> List.of(catalog.generic(), s)).orElse(List.of(catalog.generic()));
+    }
+
+    /** The model's result on the item, or null when it did not answer. */
+    private ProbeLog.Result probe(EvalItem item, String model) {
+        try {
+            GenerateResponse r = gateway.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                    .generate(GenerateRequest.newBuilder().setPrompt(item.prompt()).setModel(model)
+                            .setDomainHint(item.domain())
+                            .setParams(GenerationParams.newBuilder().setMaxNewTokens(item.maxNewTokens())
+                                    .setLogprobs(true)).build());
+            double score = item.score(r.getText());
+            sink.quality(model, item.domain(), score);
+            if (!EvalItem.EXACT_MATCH.equals(item.metric())) {
+                double logprob = gateway.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                        .score(ScoreRequest.newBuilder().setPrompt(item.prompt()).setContinuation(item.reference())
+                                .setModel(model).setDomainHint(item.domain()).build()).getLogprob();
+                sink.loglikPerByte(model, item.domain(), logprob / item.reference().getBytes(StandardCharsets.UTF_8).length);
+            }
+            double meanLogprob = r.getTokensList().stream().mapToDouble(t -> t.getLogprob()).average().orElse(0);
+            return new ProbeLog.Result(score, r.getUsage().getCostUsd(), meanLogprob);
+        } catch (StatusRuntimeException e) {
+            // shed as low priority, or the model is down: the next probe tries again
+            LOG.debug("probe of {} on {}: {}", item.id(), model, e.getStatus());
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        channel.shutdownNow();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.goldilocks.gateway.quality;
+
+import io.grpc.Context;
+import io.grpc.Metadata;
+
+/**
+ * The class of a call: a client's, or the gateway's own probe or shadow traffic, which is low priority
+ * and labelled apart in metrics. Carried in a request header and, inside the gateway, in the gRPC Context.
+ */
+public enum Traffic {
+    CLIENT, PROBE, SHADOW;
+
+    public static final Metadata.Key<String> HEADER = Metadata.Key.of("goldilocks-traffic", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Context.Key<Traffic> CONTEXT = Context.keyWithDefault("goldilocks-traffic", CLIENT);
+
+    public static Traffic of(Metadata headers) {
+        String value = headers.get(HEADER);
+        if (value == null) {
+            return CLIENT;
+        }
+        return switch (value) {
+            case "probe" -> PROBE;
+            case "shadow" -> SHADOW;
+            default -> CLIENT;
+        };
+    }
+
+    public static Traffic current() {
+        return CONTEXT.get();
+    }
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
