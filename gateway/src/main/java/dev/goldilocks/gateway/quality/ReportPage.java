@@ -6,6 +6,10 @@ import dev.goldilocks.proto.v1.PolicyPoint;
 import dev.goldilocks.proto.v1.QualityEstimate;
 import dev.goldilocks.proto.v1.ReportResponse;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -94,16 +98,23 @@ public final class ReportPage {
                 + "(USD, 0 to %s)</text>%n", (W + PAD) / 2, H - 12, fmt(xMax)));
         s.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" transform=\"rotate(-90 14 %d)\" "
                 + "text-anchor=\"middle\">quality (0 to %s)</text>%n", H / 2, H / 2, fmt(yMax)));
+        // policies that land on the same point (they chose the same models) share one square and one label
+        Map<String, List<PolicyPoint>> byPoint = new LinkedHashMap<>();
         for (PolicyPoint p : d.getPoliciesList()) {
-            if (p.getN() == 0) {
-                continue;
+            if (p.getN() > 0) {
+                byPoint.computeIfAbsent(String.format(Locale.ROOT, "%.6f/%.6f", p.getCostPer1KRequestsUsd(),
+                        p.getQuality()), k -> new ArrayList<>()).add(p);
             }
+        }
+        for (List<PolicyPoint> group : byPoint.values()) {
+            PolicyPoint p = group.get(0);
+            String names = esc(String.join(", ", group.stream().map(PolicyPoint::getPolicy).toList()));
             double x = x(p.getCostPer1KRequestsUsd(), xMax);
             double y = y(p.getQuality(), yMax);
             s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"9\" height=\"9\" fill=\"%s\" "
                     + "stroke=\"#2a6\"><title>%s</title></rect><text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
-                    + "fill=\"#2a6\">%s</text>%n", x - 4.5, y - 4.5, p.getPareto() ? "#2a6" : "none", esc(p.getPolicy()),
-                    x + 7, y + 12, esc(p.getPolicy())));
+                    + "fill=\"#2a6\">%s</text>%n", x - 4.5, y - 4.5, p.getPareto() ? "#2a6" : "none", names,
+                    x + 7, y + 14, names));
         }
         for (ModelReport m : d.getModelsList()) {
             double q = probeMean(m);
