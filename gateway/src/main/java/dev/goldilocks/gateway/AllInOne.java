@@ -9,6 +9,7 @@ import dev.goldilocks.gateway.config.Limits;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.gateway.config.Price;
 import dev.goldilocks.gateway.config.ProbeSettings;
+import dev.goldilocks.gateway.config.ShadowSettings;
 import dev.goldilocks.worker.WorkerServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.goldilocks.worker.config.ModelConfig;
@@ -34,6 +35,8 @@ public final class AllInOne implements AutoCloseable {
 
     /** Dollars per FLOP: prices follow each model's FLOPs per token, so cost ratios are honest. */
     static final double USD_PER_FLOP = 1e-12;
+    /** The share of client requests the demo shadows (with probes on). */
+    static final double SHADOW_SHARE = 0.05;
 
     private final WorkerServer genericWorker;
     private final WorkerServer specialistWorker;
@@ -54,7 +57,10 @@ public final class AllInOne implements AutoCloseable {
         return start(modelsDir, host, gatewayPort, metricsPort, 0);
     }
 
-    /** Starts everything, with probes at {@code probesPerSecond} held-out items per second (0: none). */
+    /**
+     * Starts everything, with probes at {@code probesPerSecond} held-out items per second and shadow traffic
+     * on a small share of client requests (0: neither).
+     */
     public static AllInOne start(Path modelsDir, String host, int gatewayPort, int metricsPort, double probesPerSecond)
             throws IOException {
         PrometheusMeterRegistry registry = MetricsEndpoint.newRegistry();
@@ -96,10 +102,11 @@ public final class AllInOne implements AutoCloseable {
                 1, 0.8, -1.5, 100, 0.1, 0.05, 500);
         GatewayConfig config = new GatewayConfig(host, gatewayPort, 4 << 20, key, 60,
                 new Limits(32 * 1024, 256, 4096, 256, 256), routing, routes, metricsPort,
-                new ProbeSettings(probesPerSecond > 0, Math.max(probesPerSecond, 0.001), modelsDir.resolve("eval")));
+                new ProbeSettings(probesPerSecond > 0, Math.max(probesPerSecond, 0.001), modelsDir.resolve("eval")),
+                probesPerSecond > 0 ? new ShadowSettings(SHADOW_SHARE, 1) : ShadowSettings.off());
         try {
             return new AllInOne(genericWorker, specialistWorker, GatewayServer.start(config, registry),
-                    config.withMetricsPort(-1).withProbes(ProbeSettings.off()));
+                    config.withMetricsPort(-1).withProbes(ProbeSettings.off()).withShadow(ShadowSettings.off()));
         } catch (IOException e) {
             genericWorker.close();
             specialistWorker.close();

@@ -12,6 +12,7 @@ import dev.goldilocks.gateway.quality.ProbeRunner;
 import dev.goldilocks.gateway.quality.ReportJson;
 import dev.goldilocks.gateway.quality.ReportPage;
 import dev.goldilocks.gateway.quality.Scoreboard;
+import dev.goldilocks.gateway.quality.ShadowRunner;
 import dev.goldilocks.gateway.quality.TradeoffReport;
 import dev.goldilocks.gateway.service.AdminService;
 import dev.goldilocks.gateway.service.GatewayMetrics;
@@ -28,6 +29,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
@@ -44,12 +46,15 @@ public final class GatewayServer implements AutoCloseable {
     private final WorkerPools pools;
     private final RouterFactory routing;
     private final ProbeRunner probes;
+    private final ShadowRunner shadow;
 
-    private GatewayServer(ServingProcess process, WorkerPools pools, RouterFactory routing, ProbeRunner probes) {
+    private GatewayServer(ServingProcess process, WorkerPools pools, RouterFactory routing, ProbeRunner probes,
+                          ShadowRunner shadow) {
         this.process = process;
         this.pools = pools;
         this.routing = routing;
         this.probes = probes;
+        this.shadow = shadow;
     }
 
     /** A gateway with its own metrics registry, served on config.metricsPort() unless that is -1. */
@@ -67,13 +72,19 @@ public final class GatewayServer implements AutoCloseable {
         HealthStatusManager health = new HealthStatusManager();
         ExecutorService executor = GrpcServers.boundedExecutor("gateway-grpc");
         Scoreboard scoreboard = new Scoreboard();
+        AtomicReference<ShadowRunner> shadowRef = new AtomicReference<>(); // set once the port is known
         ProbeLog probeLog = new ProbeLog(PROBE_LOG_ITEMS);
         Outcomes outcomes = new Outcomes(routing.stats(), new GatewayMetrics(registry), scoreboard);
         TradeoffReport report = new TradeoffReport(scoreboard, probeLog, routing.router(), routing.stats(),
                 config.routing(), config.models().stream().collect(Collectors.toMap(ModelRoute::name, m -> m)));
         Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health)
-                .addService(ServerInterceptors.intercept(new GatewayService(config, routing.router(), outcomes, pools),
-                        inFlight))
+                .addService(ServerInterceptors.intercept(new GatewayService(config, routing.router(), outcomes, pools,
+                        (request, answer) -> {
+                            ShadowRunner runner = shadowRef.get();
+                            if (runner != null) {
+                                runner.offer(request, answer);
+                            }
+                        }), inFlight))
                 .addService(new AdminService(report))
                 .build();
         ServingProcess process;
@@ -95,13 +106,41 @@ public final class GatewayServer implements AutoCloseable {
         if (config.probes().enabled()) {
             probes = startProbes(config, routing, outcomes, probeLog, process.port());
         }
-        return new GatewayServer(process, pools, routing, probes);
+        ShadowRunner shadow = null;
+        if (config.shadow().share() > 0) {
+            shadow = new ShadowRunner(routing.router().catalog(), config.shadow().share(),
+                    config.shadow().maxConcurrent(), shadowSink(outcomes), loopback(config), process.port(),
+                    new SplittableRandom());
+            shadowRef.set(shadow);
+        }
+        return new GatewayServer(process, pools, routing, probes, shadow);
+    }
+
+    private static String loopback(GatewayConfig config) {
+        return config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+    }
+
+    /** Pairwise shadow comparisons as metrics, and as win rates (1, 0, or 0.5 for a tie) on the scoreboard. */
+    private static ShadowRunner.Sink shadowSink(Outcomes outcomes) {
+        return new ShadowRunner.Sink() {
+            @Override
+            public void compared(String domain, String served, String alternative, double delta) {
+                double win = Double.isNaN(delta) || Math.abs(delta) < ShadowRunner.TIE ? 0.5 : delta > 0 ? 1 : 0;
+                outcomes.metrics().shadowComparison(domain, served, alternative, win, delta);
+                outcomes.quality("shadow", served, domain, "shadow", "", win);
+                outcomes.quality("shadow", alternative, domain, "shadow", "", 1 - win);
+            }
+
+            @Override
+            public void shed(String domain) {
+                outcomes.metrics().shadowShed(domain);
+            }
+        };
     }
 
     private static ProbeRunner startProbes(GatewayConfig config, RouterFactory routing, Outcomes outcomes,
                                            ProbeLog probeLog, int port) throws IOException {
         List<EvalItem> items = EvalItem.readAll(config.probes().evalDir());
-        String loopback = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
         ProbeRunner probes = new ProbeRunner(items, routing.router().catalog(), new ProbeRunner.Sink() {
             @Override
             public void quality(String model, String domain, double score) {
@@ -117,7 +156,7 @@ public final class GatewayServer implements AutoCloseable {
             public void probed(ProbeLog.Entry entry) {
                 probeLog.add(entry);
             }
-        }, loopback, port, new SplittableRandom());
+        }, loopback(config), port, new SplittableRandom());
         probes.start(config.probes().itemsPerSecond());
         LOG.info("probes: {} held-out items at {} per second", items.size(), config.probes().itemsPerSecond());
         return probes;
@@ -141,6 +180,9 @@ public final class GatewayServer implements AutoCloseable {
     public void close() {
         if (probes != null) {
             probes.close();
+        }
+        if (shadow != null) {
+            shadow.close();
         }
         process.close();
         pools.close();

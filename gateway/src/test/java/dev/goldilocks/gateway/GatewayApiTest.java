@@ -195,6 +195,11 @@ class GatewayApiTest {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(e.getStatus().getDescription()).startsWith("request_id:");
                 });
+        for (String unknown : List.of("not-a-request-id", "a.b", id.substring(0, id.indexOf('.')))) {
+            assertThatThrownBy(() -> call().feedback(FeedbackRequest.newBuilder().setRequestId(unknown).setScore(1).build()))
+                    .as(unknown).isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getDescription()).startsWith("request_id:"));
+        }
         assertThatThrownBy(() -> call().feedback(FeedbackRequest.newBuilder().setRequestId(id).setScore(1.5).build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getDescription()).startsWith("score:"));

@@ -22,6 +22,10 @@ final class Replica implements AutoCloseable {
         return GoldilocksGrpc.newBlockingStub(channel);
     }
 
+    io.grpc.Channel channel() {
+        return channel;
+    }
+
     GoldilocksGrpc.GoldilocksStub async() {
         return GoldilocksGrpc.newStub(channel);
     }

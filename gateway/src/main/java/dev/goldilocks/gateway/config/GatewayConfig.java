@@ -16,10 +16,11 @@ import java.util.List;
  * @param models             the models and where they are served
  * @param metricsPort        HTTP port of /metrics for Prometheus; 0 takes an ephemeral one, -1 serves none
  * @param probes             probe traffic for live quality
+ * @param shadow             shadow traffic for live pairwise comparisons
  */
 public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] signingKey,
                             double workerDeadlineSeconds, Limits limits, RoutingSettings routing,
-                            List<ModelRoute> models, int metricsPort, ProbeSettings probes) {
+                            List<ModelRoute> models, int metricsPort, ProbeSettings probes, ShadowSettings shadow) {
 
     public GatewayConfig {
         signingKey = signingKey.clone();
@@ -37,28 +38,33 @@ public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] s
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes);
+                models, metricsPort, probes, shadow);
     }
 
     public GatewayConfig withProbes(ProbeSettings newProbes) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, newProbes);
+                models, metricsPort, newProbes, shadow);
+    }
+
+    public GatewayConfig withShadow(ShadowSettings newShadow) {
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
+                models, metricsPort, probes, newShadow);
     }
 
     public GatewayConfig withMetricsPort(int newPort) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, newPort, probes);
+                models, newPort, probes, shadow);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort, probes);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort, probes, shadow);
     }
 
     public GatewayConfig withRouting(RoutingSettings newRouting) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort, probes);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort, probes, shadow);
     }
 
     public GatewayConfig withModels(List<ModelRoute> newModels) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort, probes);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort, probes, shadow);
     }
 }

@@ -68,13 +68,16 @@ public final class GatewayConfigReader {
                 node.bool("enabled", false),
                 node.number("items_per_second", 0.5, 0.001, 1000),
                 baseDir.resolve(node.string("eval_dir", "models/eval")).normalize()));
+        ShadowSettings shadow = root.section("shadow", node -> new ShadowSettings(
+                node.number("share", 0.02, 0, 1),
+                node.integer("max_concurrent", 1, 1, 1024)));
         List<ModelRoute> models = root.named("models", (name, node) -> model(name, node, routing.domains()));
         root.finish();
         if (models.stream().filter(m -> m.role().equals("generic")).count() != 1) {
             throw root.error("models", "exactly one model must have role: generic");
         }
         return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, routing, models, metricsPort,
-                probes);
+                probes, shadow);
     }
 
     private static RoutingSettings routing(ConfigNode node, Path baseDir) {

@@ -71,6 +71,28 @@ public final class GatewayMetrics {
                 .register(registry).increment(completionTokens);
     }
 
+    /**
+     * A shadow comparison: {@code win} is 1 when the served answer won, 0 when it lost, 0.5 for a tie;
+     * {@code delta} is the judge's score difference (served minus alternative).
+     */
+    public void shadowComparison(String domain, String served, String alternative, double win, double delta) {
+        String outcome = win == 1 ? "win" : win == 0 ? "loss" : "tie";
+        Counter.builder("goldilocks.shadow.comparisons").description("Served answer against the alternative model's")
+                .tags("domain", label(domain), "served", served, "alternative", alternative, "outcome", outcome)
+                .register(registry).increment();
+        if (Double.isFinite(delta)) {
+            DistributionSummary.builder("goldilocks.shadow.judge.delta")
+                    .description("Judge score of the served answer minus the alternative's (nats per byte)")
+                    .tags("domain", label(domain), "served", served, "alternative", alternative)
+                    .register(registry).record(delta);
+        }
+    }
+
+    public void shadowShed(String domain) {
+        Counter.builder("goldilocks.shadow.shed").description("Shadow runs dropped: bulkhead full or gateway busy")
+                .tag("domain", label(domain)).register(registry).increment();
+    }
+
     /** A probe's log-likelihood per byte of the reference continuation (natural log; higher is better). */
     public void probeLoglik(String model, String domain, double perByte) {
         DistributionSummary.builder("goldilocks.probe.loglik.per.byte")

@@ -36,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -56,10 +57,17 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
     private final Map<String, ModelRoute> models;
     private final FeedbackLedger feedback = new FeedbackLedger();
     private final Outcomes outcomes;
+    private final BiConsumer<GenerateRequest, GenerateResponse> afterAnswer;
     private final long workerDeadlineMillis;
 
-    public GatewayService(GatewayConfig config, Router router, Outcomes outcomes, WorkerPools pools) {
+    /**
+     * @param afterAnswer called with each client request and its answer once the answer has been sent
+     *                    (shadow sampling); never on the client's path
+     */
+    public GatewayService(GatewayConfig config, Router router, Outcomes outcomes, WorkerPools pools,
+                          BiConsumer<GenerateRequest, GenerateResponse> afterAnswer) {
         // Outcomes carries the metrics too: every request and model call is counted in one place
+        this.afterAnswer = afterAnswer;
         this.config = config;
         this.router = router;
         this.outcomes = outcomes;
@@ -100,7 +108,15 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
     private void startGeneration(GenerateRequest request, StreamObserver<?> responses, String rpc,
                                  GenerationSink unmetered) {
         long received = System.nanoTime();
-        GenerationSink client = new MeteredSink(unmetered, outcomes.metrics(), rpc, Traffic.current());
+        Traffic traffic = Traffic.current();
+        GenerationSink metered = new MeteredSink(unmetered, outcomes.metrics(), rpc, traffic);
+        GenerationSink client = traffic != Traffic.CLIENT ? metered : new ForwardingSink(metered) {
+            @Override
+            public void onDone(GenerateResponse response) {
+                next.onDone(response);
+                afterAnswer.accept(request, response);
+            }
+        };
         quietCancel(responses);
         RouteDecision decision;
         try {
