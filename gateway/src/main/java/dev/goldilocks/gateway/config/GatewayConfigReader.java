@@ -120,7 +120,8 @@ public final class GatewayConfigReader {
         }
         Price price = node.section("price", p -> new Price(
                 p.number("prompt_per_1k", 0, 0, 1e6),
-                p.number("completion_per_1k", 0, 0, 1e6)));
+                p.number("completion_per_1k", 0, 0, 1e6),
+                p.number("per_device_hour", 0, 0, 1e6)));
         Prior prior = node.section("prior", p -> new Prior(
                 p.section("quality", q -> qualityByDomain(q, domains)),
                 p.number("latency_seconds", 0, 0, 3600),

@@ -71,7 +71,7 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk> {
         }
         long done = System.nanoTime();
         WorkerTiming worker = last.getTiming();
-        double cost = model.price().cost(last.getPromptTokens(), last.getCompletionTokens());
+        double cost = model.price().cost(last.getPromptTokens(), last.getCompletionTokens(), worker.getComputeSeconds());
         outcomes.modelCall(model.name(), decision.domain(), (done - startedNanos) / NANOS, cost,
                 last.getPromptTokens(), last.getCompletionTokens());
         sink.onDone(GenerateResponse.newBuilder()
