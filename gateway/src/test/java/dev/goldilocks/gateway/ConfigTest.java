@@ -18,7 +18,7 @@ class ConfigTest {
     private static final String MODELS = """
             models:
               generic: {role: generic, endpoints: ["w1:7001", "w2:7001"], price: {prompt_per_1k: 0.01, completion_per_1k: 0.02}}
-              math-specialist: {role: specialist, domain: math, endpoints: ["w3:7001"], prior: {quality: {math: 0.8}}}
+              math-specialist: {role: specialist, domain: math, endpoints: ["w3:7001"], prior: {quality: {math: 0.8}}, price: {per_device_hour: 3.6}}
             """;
 
     private static GatewayConfig gateway(String yaml) {
@@ -34,6 +34,8 @@ class ConfigTest {
         assertThat(c.models()).hasSize(2);
         assertThat(c.models().get(0).endpoints()).containsExactly("w1:7001", "w2:7001");
         assertThat(c.models().get(1).prior().quality("math")).isEqualTo(0.8);
+        assertThat(c.models().get(1).price().cost(100, 100, 2.0)).as("two device seconds at $3.60 an hour")
+                .isCloseTo(0.002, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(c.limits().maxNewTokens()).isEqualTo(256);
     }
 
