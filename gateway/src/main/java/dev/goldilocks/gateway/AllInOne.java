@@ -3,6 +3,7 @@ package dev.goldilocks.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.goldilocks.common.metrics.MetricsEndpoint;
+import dev.goldilocks.gateway.config.DispatchSettings;
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.config.GatewayConfigReader;
 import dev.goldilocks.gateway.config.Limits;
@@ -103,7 +104,8 @@ public final class AllInOne implements AutoCloseable {
         GatewayConfig config = new GatewayConfig(host, gatewayPort, 4 << 20, key, 60,
                 new Limits(32 * 1024, 256, 4096, 256, 256), routing, routes, metricsPort,
                 new ProbeSettings(probesPerSecond > 0, Math.max(probesPerSecond, 0.001), modelsDir.resolve("eval")),
-                probesPerSecond > 0 ? new ShadowSettings(SHADOW_SHARE, 1) : ShadowSettings.off());
+                probesPerSecond > 0 ? new ShadowSettings(SHADOW_SHARE, 1) : ShadowSettings.off(),
+                DispatchSettings.defaults());
         try {
             return new AllInOne(genericWorker, specialistWorker, GatewayServer.start(config, registry),
                     config.withMetricsPort(-1).withProbes(ProbeSettings.off()).withShadow(ShadowSettings.off()));

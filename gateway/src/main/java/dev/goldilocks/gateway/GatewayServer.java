@@ -4,6 +4,7 @@ import dev.goldilocks.common.grpc.GrpcServers;
 import dev.goldilocks.common.grpc.ServingProcess;
 import dev.goldilocks.common.metrics.MetricsEndpoint;
 import dev.goldilocks.gateway.config.GatewayConfig;
+import dev.goldilocks.gateway.dispatch.Dispatcher;
 import dev.goldilocks.gateway.dispatch.WorkerPools;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.gateway.quality.EvalItem;
@@ -68,7 +69,7 @@ public final class GatewayServer implements AutoCloseable {
         InFlightLimit inFlight = new InFlightLimit(config.limits().maxInFlight());
         Gauge.builder("goldilocks.requests.in.flight", inFlight, InFlightLimit::inFlight)
                 .description("Public API calls in flight at this gateway").register(registry);
-        WorkerPools pools = new WorkerPools(config.models(), config.maxInboundBytes());
+        WorkerPools pools = new WorkerPools(config.models(), config.maxInboundBytes(), config.dispatch());
         HealthStatusManager health = new HealthStatusManager();
         ExecutorService executor = GrpcServers.boundedExecutor("gateway-grpc");
         Scoreboard scoreboard = new Scoreboard();
@@ -79,6 +80,7 @@ public final class GatewayServer implements AutoCloseable {
                 config.routing(), config.models().stream().collect(Collectors.toMap(ModelRoute::name, m -> m)));
         Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health)
                 .addService(ServerInterceptors.intercept(new GatewayService(config, routing.router(), outcomes, pools,
+                        new Dispatcher(pools, config.dispatch()),
                         (request, answer) -> {
                             ShadowRunner runner = shadowRef.get();
                             if (runner != null) {

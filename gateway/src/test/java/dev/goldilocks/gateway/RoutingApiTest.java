@@ -170,7 +170,7 @@ class RoutingApiTest {
         assertThatThrownBy(() -> generate(gateway, ask("Once upon a time").toBuilder().setDomainHint("prose").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-                    assertThat(e.getStatus().getDescription()).startsWith("model generic: no worker reachable");
+                    assertThat(e.getStatus().getDescription()).startsWith("model generic:").contains("no worker");
                 });
         assertThat(generate(gateway, ask("What is 3 + 4?").toBuilder().setDomainHint("math").build()).getRoute()
                 .getModel()).as("the specialists still serve").isEqualTo("math-specialist");

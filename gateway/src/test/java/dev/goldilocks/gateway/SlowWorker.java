@@ -24,7 +24,8 @@ final class SlowWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseabl
 
     private final ManagedChannel upstream;
     private final WorkerGrpc.WorkerBlockingStub real;
-    private final long delayMillis;
+    private volatile long delayMillis;
+    private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
     private final Server server;
 
     SlowWorker(int realWorkerPort, long delayMillis) throws IOException {
@@ -36,6 +37,16 @@ final class SlowWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseabl
 
     int port() {
         return server.getPort();
+    }
+
+    /** Generate and Score calls received so far. */
+    int calls() {
+        return calls.get();
+    }
+
+    /** The worker recovers (0) or slows down. */
+    void delay(long millis) {
+        delayMillis = millis;
     }
 
     @Override
@@ -59,6 +70,7 @@ final class SlowWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseabl
     }
 
     private void pause() {
+        calls.incrementAndGet();
         try {
             Thread.sleep(delayMillis);
         } catch (InterruptedException e) {

@@ -93,10 +93,21 @@ public final class WorkerServer implements AutoCloseable {
         process.awaitTermination();
     }
 
+    /** Stops at once, failing calls in flight, as a crash would; then releases the models. */
+    public void abort() {
+        process.abort();
+        releaseModels();
+    }
+
     /** Drains: health NOT_SERVING, refuse new calls, let running ones finish, then release the models. */
     @Override
     public void close() {
         process.close();
+        releaseModels();
+    }
+
+    /** Waits for model threads to stop (cancelled calls stop at their next token) before closing sessions. */
+    private void releaseModels() {
         try {
             for (HostedModel m : models.values()) {
                 m.drain(5, TimeUnit.SECONDS);
@@ -111,7 +122,7 @@ public final class WorkerServer implements AutoCloseable {
         for (HostedModel m : models.values()) {
             try {
                 m.close();
-            } catch (OrtException e) {
+            } catch (OrtException | RuntimeException e) {
                 LOG.warn("closing model {}: {}", m.config().name(), e.getMessage());
             }
         }

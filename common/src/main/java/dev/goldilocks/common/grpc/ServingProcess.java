@@ -78,6 +78,16 @@ public final class ServingProcess implements AutoCloseable {
         server.awaitTermination();
     }
 
+    /** Stops at once, failing calls in flight, as a crash would (for failure drills; close() drains). */
+    public void abort() {
+        health.enterTerminalState();
+        server.shutdownNow();
+        executor.shutdownNow();
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
     @Override
     public void close() {
         health.enterTerminalState();

@@ -17,10 +17,12 @@ import java.util.List;
  * @param metricsPort        HTTP port of /metrics for Prometheus; 0 takes an ephemeral one, -1 serves none
  * @param probes             probe traffic for live quality
  * @param shadow             shadow traffic for live pairwise comparisons
+ * @param dispatch           circuit breakers, retries, bulkheads and endpoint refresh for worker calls
  */
 public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] signingKey,
                             double workerDeadlineSeconds, Limits limits, RoutingSettings routing,
-                            List<ModelRoute> models, int metricsPort, ProbeSettings probes, ShadowSettings shadow) {
+                            List<ModelRoute> models, int metricsPort, ProbeSettings probes, ShadowSettings shadow,
+                            DispatchSettings dispatch) {
 
     public GatewayConfig {
         signingKey = signingKey.clone();
@@ -38,33 +40,38 @@ public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] s
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow);
+                models, metricsPort, probes, shadow, dispatch);
     }
 
     public GatewayConfig withProbes(ProbeSettings newProbes) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, newProbes, shadow);
+                models, metricsPort, newProbes, shadow, dispatch);
     }
 
     public GatewayConfig withShadow(ShadowSettings newShadow) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, newShadow);
+                models, metricsPort, probes, newShadow, dispatch);
+    }
+
+    public GatewayConfig withDispatch(DispatchSettings newDispatch) {
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
+                models, metricsPort, probes, shadow, newDispatch);
     }
 
     public GatewayConfig withMetricsPort(int newPort) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, newPort, probes, shadow);
+                models, newPort, probes, shadow, dispatch);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort, probes, shadow);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort, probes, shadow, dispatch);
     }
 
     public GatewayConfig withRouting(RoutingSettings newRouting) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort, probes, shadow);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort, probes, shadow, dispatch);
     }
 
     public GatewayConfig withModels(List<ModelRoute> newModels) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort, probes, shadow);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort, probes, shadow, dispatch);
     }
 }

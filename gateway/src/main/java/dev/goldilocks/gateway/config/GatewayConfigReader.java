@@ -68,6 +68,17 @@ public final class GatewayConfigReader {
                 node.bool("enabled", false),
                 node.number("items_per_second", 0.5, 0.001, 1000),
                 baseDir.resolve(node.string("eval_dir", "models/eval")).normalize()));
+        DispatchSettings defaults = DispatchSettings.defaults();
+        DispatchSettings dispatch = root.section("dispatch", node -> new DispatchSettings(
+                node.number("breaker_failure_rate_percent", defaults.breakerFailureRate(), 1, 100),
+                node.number("breaker_slow_call_seconds", defaults.breakerSlowSeconds(), 0.001, 3600),
+                node.integer("breaker_window_calls", defaults.breakerWindow(), 1, 100_000),
+                node.integer("breaker_min_calls", defaults.breakerMinCalls(), 1, 100_000),
+                node.number("breaker_open_seconds", defaults.breakerOpenSeconds(), 0.001, 3600),
+                node.integer("retry_attempts", defaults.retryAttempts(), 1, 10),
+                node.number("retry_budget_ratio", defaults.retryBudgetRatio(), 0, 1),
+                node.integer("bulkhead_per_model", defaults.bulkheadPerModel(), 1, 1 << 20),
+                node.number("refresh_seconds", defaults.refreshSeconds(), 0.1, 3600)));
         ShadowSettings shadow = root.section("shadow", node -> new ShadowSettings(
                 node.number("share", 0.02, 0, 1),
                 node.integer("max_concurrent", 1, 1, 1024)));
@@ -77,7 +88,7 @@ public final class GatewayConfigReader {
             throw root.error("models", "exactly one model must have role: generic");
         }
         return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, routing, models, metricsPort,
-                probes, shadow);
+                probes, shadow, dispatch);
     }
 
     private static RoutingSettings routing(ConfigNode node, Path baseDir) {

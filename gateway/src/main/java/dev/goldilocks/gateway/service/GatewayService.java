@@ -2,6 +2,7 @@ package dev.goldilocks.gateway.service;
 
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.config.ModelRoute;
+import dev.goldilocks.gateway.dispatch.Dispatcher;
 import dev.goldilocks.gateway.dispatch.WorkerPools;
 import dev.goldilocks.gateway.quality.Traffic;
 import dev.goldilocks.proto.v1.FeedbackRequest;
@@ -52,6 +53,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
     private final GatewayConfig config;
     private final Router router;
     private final WorkerPools pools;
+    private final Dispatcher dispatcher;
     private final RequestIds requestIds;
     private final RequestValidator validator;
     private final Map<String, ModelRoute> models;
@@ -65,7 +67,8 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
      *                    (shadow sampling); never on the client's path
      */
     public GatewayService(GatewayConfig config, Router router, Outcomes outcomes, WorkerPools pools,
-                          BiConsumer<GenerateRequest, GenerateResponse> afterAnswer) {
+                          Dispatcher dispatcher, BiConsumer<GenerateRequest, GenerateResponse> afterAnswer) {
+        this.dispatcher = dispatcher;
         // Outcomes carries the metrics too: every request and model call is counted in one place
         this.afterAnswer = afterAnswer;
         this.config = config;
@@ -127,26 +130,29 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
             return;
         }
         long routed = System.nanoTime();
+        boolean streaming = unmetered instanceof StreamSink;
         String generic = router.catalog().generic().name();
         GenerationSink next = decision.escalation().<GenerationSink>map(e -> new CascadeSink(client, e,
-                second -> callWorker(request, decision.escalated(), received, routed, second))).orElse(client);
+                second -> callWorker(request, decision.escalated(), received, routed, second, streaming)))
+                .orElse(client);
         GenerationSink sink = decision.model().equals(generic) ? next : new FallbackSink(next, client, generic,
-                second -> callWorker(request, decision.fallenBackTo(generic), received, routed, second));
+                second -> callWorker(request, decision.fallenBackTo(generic), received, routed, second, streaming));
         sink.onRoute(Routes.of(decision));
-        callWorker(request, decision, received, routed, sink);
+        callWorker(request, decision, received, routed, sink, streaming);
     }
 
     /** One worker Generate call for {@code decision}; a cascade's first call asks for log-probabilities. */
     private void callWorker(GenerateRequest request, RouteDecision decision, long received, long routed,
-                            GenerationSink sink) {
+                            GenerationSink sink, boolean streaming) {
         String requestId = requestIds.issue(decision.model(), decision.domain(), decision.policy(), decision.arm());
         sink.onRequestId(requestId);
         GenerationParams params = decision.escalation().isPresent()
                 ? request.getParams().toBuilder().setLogprobs(true).build() : request.getParams();
         WorkerGenerateRequest workerRequest = WorkerGenerateRequest.newBuilder().setModel(decision.model())
                 .setPrompt(request.getPrompt()).setParams(params).build();
-        worker(decision.model()).generate(workerRequest, new GenerationCall(requestId, decision,
-                models.get(decision.model()), received, routed, outcomes, sink));
+        GenerationCall call = new GenerationCall(requestId, decision, models.get(decision.model()), received, routed,
+                outcomes, sink, streaming);
+        dispatcher.generate(decision.model(), workerRequest, workerDeadlineMillis, call, call);
     }
 
     @Override
@@ -168,8 +174,8 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         Route route = Routes.of(decision);
         String requestId = requestIds.issue(decision.model(), decision.domain(), decision.policy(), decision.arm());
         ModelRoute model = models.get(decision.model());
-        worker(decision.model()).score(WorkerScoreRequest.newBuilder().setModel(decision.model())
-                .setPrompt(request.getPrompt()).setContinuation(request.getContinuation()).build(),
+        dispatcher.score(decision.model(), WorkerScoreRequest.newBuilder().setModel(decision.model())
+                .setPrompt(request.getPrompt()).setContinuation(request.getContinuation()).build(), workerDeadlineMillis,
                 new StreamObserver<>() {
                     @Override
                     public void onNext(WorkerScoreResponse r) {
@@ -273,9 +279,6 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         return pinned.isEmpty() ? router.route(prompt, hint, policy) : router.pinned(prompt, hint, pinned);
     }
 
-    private WorkerGrpc.WorkerStub worker(String model) {
-        return pools.stub(model).withDeadlineAfter(workerDeadlineMillis, TimeUnit.MILLISECONDS);
-    }
 
     /** After the client leaves, late messages are dropped rather than thrown. */
     private static void quietCancel(StreamObserver<?> responses) {

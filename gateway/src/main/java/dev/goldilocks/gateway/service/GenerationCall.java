@@ -1,6 +1,7 @@
 package dev.goldilocks.gateway.service;
 
 import dev.goldilocks.gateway.config.ModelRoute;
+import dev.goldilocks.gateway.dispatch.Dispatcher;
 import dev.goldilocks.proto.v1.FinishReason;
 import dev.goldilocks.proto.v1.GenerateResponse;
 import dev.goldilocks.proto.v1.Timing;
@@ -14,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One worker Generate stream, turned into deltas and a final response with route, usage and timing. */
-final class GenerationCall implements StreamObserver<WorkerGenerateChunk> {
+final class GenerationCall implements StreamObserver<WorkerGenerateChunk>, Dispatcher.Delivery {
 
     private static final double NANOS = 1e9;
 
@@ -25,6 +26,7 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk> {
     private final long routedNanos;
     private final Outcomes outcomes;
     private final GenerationSink sink;
+    private final boolean streamsToClient;
     private final StringBuilder text = new StringBuilder();
     private final List<Token> tokens = new ArrayList<>();
     private final long startedNanos = System.nanoTime();
@@ -32,8 +34,9 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk> {
     private WorkerGenerateChunk last;
 
     GenerationCall(String requestId, RouteDecision decision, ModelRoute model, long receivedNanos, long routedNanos,
-                   Outcomes outcomes, GenerationSink sink) {
+                   Outcomes outcomes, GenerationSink sink, boolean streamsToClient) {
         this.outcomes = outcomes;
+        this.streamsToClient = streamsToClient;
         this.requestId = requestId;
         this.decision = decision;
         this.model = model;
@@ -55,6 +58,20 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk> {
         if (chunk.getFinishReason() != FinishReason.FINISH_REASON_UNSPECIFIED) {
             last = chunk;
         }
+    }
+
+    /** A streaming client has seen text once a delta was forwarded; a unary one only sees the end. */
+    @Override
+    public boolean delivered() {
+        return streamsToClient && firstTokenNanos != 0;
+    }
+
+    @Override
+    public void reset() {
+        text.setLength(0);
+        tokens.clear();
+        firstTokenNanos = 0;
+        last = null;
     }
 
     @Override

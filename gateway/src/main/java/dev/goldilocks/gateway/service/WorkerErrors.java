@@ -14,6 +14,10 @@ final class WorkerErrors {
 
     static StatusRuntimeException toClient(Throwable t, String model) {
         Status status = Status.fromThrowable(t);
+        if (status.getCode() == Status.Code.UNAVAILABLE && status.getDescription() != null
+                && status.getDescription().startsWith("model " + model + ":")) {
+            return status.asRuntimeException(); // the dispatcher's own account, which names the model
+        }
         if (status.getCode() == Status.Code.UNAVAILABLE) {
             return Status.UNAVAILABLE.withDescription("model " + model + ": no worker reachable ("
                     + status.getDescription() + ")").asRuntimeException();

@@ -95,9 +95,18 @@ public final class HostedModel implements AutoCloseable {
         }
     }
 
+    /** Closes the session only once no thread runs it: closing a session mid-run would crash natively. */
     @Override
     public void close() throws OrtException {
         executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("model " + config.name() + " still computing after 10 s; not closed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         model.close();
         options.close();
     }
