@@ -15,14 +15,21 @@ import dev.goldilocks.gateway.quality.ReportPage;
 import dev.goldilocks.gateway.quality.Scoreboard;
 import dev.goldilocks.gateway.quality.ShadowRunner;
 import dev.goldilocks.gateway.quality.TradeoffReport;
+import dev.goldilocks.gateway.security.ApiKey;
+import dev.goldilocks.gateway.security.ApiKeyAuth;
 import dev.goldilocks.gateway.service.AdminService;
+import dev.goldilocks.gateway.service.RequestIds;
 import dev.goldilocks.gateway.service.GatewayMetrics;
 import dev.goldilocks.gateway.service.GatewayService;
 import dev.goldilocks.gateway.service.InFlightLimit;
 import dev.goldilocks.gateway.service.Outcomes;
 import dev.goldilocks.proto.v1.GoldilocksAdminGrpc;
 import dev.goldilocks.proto.v1.GoldilocksGrpc;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Gauge;
@@ -78,6 +85,9 @@ public final class GatewayServer implements AutoCloseable {
         Outcomes outcomes = new Outcomes(routing.stats(), new GatewayMetrics(registry), scoreboard);
         TradeoffReport report = new TradeoffReport(scoreboard, probeLog, routing.router(), routing.stats(),
                 config.routing(), config.models().stream().collect(Collectors.toMap(ModelRoute::name, m -> m)));
+        // the gateway's own probe and shadow clients get a key of their own when keys are required
+        String internalKey = config.apiKeys().isEmpty() ? null : RequestIds.randomToken();
+        ServerInterceptor auth = auth(config, internalKey);
         Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health)
                 .addService(ServerInterceptors.intercept(new GatewayService(config, routing.router(), outcomes, pools,
                         new Dispatcher(pools, config.dispatch()),
@@ -86,8 +96,8 @@ public final class GatewayServer implements AutoCloseable {
                             if (runner != null) {
                                 runner.offer(request, answer);
                             }
-                        }), inFlight))
-                .addService(new AdminService(report))
+                        }), inFlight, auth))
+                .addService(ServerInterceptors.intercept(new AdminService(report), auth))
                 .build();
         ServingProcess process;
         try {
@@ -106,13 +116,13 @@ public final class GatewayServer implements AutoCloseable {
         LOG.info("gateway serving on {}:{}", config.host(), process.port());
         ProbeRunner probes = null;
         if (config.probes().enabled()) {
-            probes = startProbes(config, routing, outcomes, probeLog, process.port());
+            probes = startProbes(config, routing, outcomes, probeLog, process.port(), internalKey);
         }
         ShadowRunner shadow = null;
         if (config.shadow().share() > 0) {
             shadow = new ShadowRunner(routing.router().catalog(), config.shadow().share(),
                     config.shadow().maxConcurrent(), shadowSink(outcomes), loopback(config), process.port(),
-                    new SplittableRandom());
+                    internalKey, new SplittableRandom());
             shadowRef.set(shadow);
         }
         return new GatewayServer(process, pools, routing, probes, shadow);
@@ -140,8 +150,31 @@ public final class GatewayServer implements AutoCloseable {
         };
     }
 
+    /** API keys for the public and admin services; with none configured, a pass-through. */
+    private static ServerInterceptor auth(GatewayConfig config, String internalKey) {
+        if (config.apiKeys().isEmpty()) {
+            LOG.warn("no API keys configured: anyone who reaches {}:{} may call the gateway{}", config.host(),
+                    config.port(), isLoopback(config.host()) ? " (loopback only)" : "");
+            return new ServerInterceptor() {
+                @Override
+                public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                                   ServerCallHandler<Q, R> next) {
+                    return next.startCall(call, headers);
+                }
+            };
+        }
+        List<ApiKey> keys = new java.util.ArrayList<>(config.apiKeys());
+        keys.add(new ApiKey("internal", ApiKey.hash(internalKey), 1e6));
+        LOG.info("API keys required: {} client keys", config.apiKeys().size());
+        return new ApiKeyAuth(keys);
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
+    }
+
     private static ProbeRunner startProbes(GatewayConfig config, RouterFactory routing, Outcomes outcomes,
-                                           ProbeLog probeLog, int port) throws IOException {
+                                           ProbeLog probeLog, int port, String internalKey) throws IOException {
         List<EvalItem> items = EvalItem.readAll(config.probes().evalDir());
         ProbeRunner probes = new ProbeRunner(items, routing.router().catalog(), new ProbeRunner.Sink() {
             @Override
@@ -158,7 +191,7 @@ public final class GatewayServer implements AutoCloseable {
             public void probed(ProbeLog.Entry entry) {
                 probeLog.add(entry);
             }
-        }, loopback(config), port, new SplittableRandom());
+        }, loopback(config), port, internalKey, new SplittableRandom());
         probes.start(config.probes().itemsPerSecond());
         LOG.info("probes: {} held-out items at {} per second", items.size(), config.probes().itemsPerSecond());
         return probes;

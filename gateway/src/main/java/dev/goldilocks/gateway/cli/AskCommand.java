@@ -8,7 +8,6 @@ import dev.goldilocks.proto.v1.GoldilocksGrpc;
 import dev.goldilocks.proto.v1.Route;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,8 +26,8 @@ final class AskCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "The prompt.")
     String prompt;
 
-    @Option(names = "--target", defaultValue = "127.0.0.1:8080", description = "Gateway host:port (default: ${DEFAULT-VALUE}).")
-    String target;
+    @Mixin
+    GatewayClient gateway;
 
     @Option(names = "--model", description = "Pin a model and skip routing.")
     String model;
@@ -62,7 +62,7 @@ final class AskCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        ManagedChannel channel = gateway.channel();
         try {
             Iterator<GenerateChunk> chunks = GoldilocksGrpc.newBlockingStub(channel)
                     .withDeadlineAfter((long) (deadlineSeconds * 1000), TimeUnit.MILLISECONDS)

@@ -11,26 +11,26 @@ import dev.goldilocks.proto.v1.ReportRequest;
 import dev.goldilocks.proto.v1.ReportResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Prints the live tradeoff: per domain each model's quality, latency, cost and utility, and how routing policies compare.")
 final class ReportCommand implements Callable<Integer> {
 
-    @Option(names = "--target", defaultValue = "127.0.0.1:8080", description = "Gateway host:port (default: ${DEFAULT-VALUE}).")
-    String target;
+    @Mixin
+    GatewayClient gateway;
 
     @Option(names = "--json", description = "Print JSON instead of tables.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        ManagedChannel channel = gateway.channel();
         try {
             ReportResponse r = GoldilocksAdminGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
                     .report(ReportRequest.getDefaultInstance());

@@ -1,5 +1,6 @@
 package dev.goldilocks.gateway.config;
 
+import dev.goldilocks.gateway.security.ApiKey;
 import dev.goldilocks.router.RoutingSettings;
 import java.util.List;
 
@@ -18,15 +19,17 @@ import java.util.List;
  * @param probes             probe traffic for live quality
  * @param shadow             shadow traffic for live pairwise comparisons
  * @param dispatch           circuit breakers, retries, bulkheads and endpoint refresh for worker calls
+ * @param apiKeys            the clients' API keys (hashed); empty: no keys asked for
  */
 public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] signingKey,
                             double workerDeadlineSeconds, Limits limits, RoutingSettings routing,
                             List<ModelRoute> models, int metricsPort, ProbeSettings probes, ShadowSettings shadow,
-                            DispatchSettings dispatch) {
+                            DispatchSettings dispatch, List<ApiKey> apiKeys) {
 
     public GatewayConfig {
         signingKey = signingKey.clone();
         models = List.copyOf(models);
+        apiKeys = List.copyOf(apiKeys);
     }
 
     @Override
@@ -40,38 +43,43 @@ public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] s
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, dispatch);
+                models, metricsPort, probes, shadow, dispatch, apiKeys);
     }
 
     public GatewayConfig withProbes(ProbeSettings newProbes) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, newProbes, shadow, dispatch);
+                models, metricsPort, newProbes, shadow, dispatch, apiKeys);
     }
 
     public GatewayConfig withShadow(ShadowSettings newShadow) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, newShadow, dispatch);
+                models, metricsPort, probes, newShadow, dispatch, apiKeys);
     }
 
     public GatewayConfig withDispatch(DispatchSettings newDispatch) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, newDispatch);
+                models, metricsPort, probes, shadow, newDispatch, apiKeys);
+    }
+
+    public GatewayConfig withApiKeys(List<ApiKey> newKeys) {
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
+                models, metricsPort, probes, shadow, dispatch, newKeys);
     }
 
     public GatewayConfig withMetricsPort(int newPort) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, newPort, probes, shadow, dispatch);
+                models, newPort, probes, shadow, dispatch, apiKeys);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort, probes, shadow, dispatch);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort, probes, shadow, dispatch, apiKeys);
     }
 
     public GatewayConfig withRouting(RoutingSettings newRouting) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort, probes, shadow, dispatch);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort, probes, shadow, dispatch, apiKeys);
     }
 
     public GatewayConfig withModels(List<ModelRoute> newModels) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort, probes, shadow, dispatch);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort, probes, shadow, dispatch, apiKeys);
     }
 }

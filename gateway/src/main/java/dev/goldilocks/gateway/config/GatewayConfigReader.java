@@ -2,6 +2,7 @@ package dev.goldilocks.gateway.config;
 
 import dev.goldilocks.common.config.ConfigException;
 import dev.goldilocks.common.config.ConfigNode;
+import dev.goldilocks.gateway.security.ApiKey;
 import dev.goldilocks.router.RoutingSettings;
 import dev.goldilocks.router.SpecialistByDomainPolicy;
 import dev.goldilocks.router.stats.Prior;
@@ -68,6 +69,7 @@ public final class GatewayConfigReader {
                 node.bool("enabled", false),
                 node.number("items_per_second", 0.5, 0.001, 1000),
                 baseDir.resolve(node.string("eval_dir", "models/eval")).normalize()));
+        List<ApiKey> apiKeys = root.section("auth", node -> apiKeys(node, baseDir));
         DispatchSettings defaults = DispatchSettings.defaults();
         DispatchSettings dispatch = root.section("dispatch", node -> new DispatchSettings(
                 node.number("breaker_failure_rate_percent", defaults.breakerFailureRate(), 1, 100),
@@ -88,7 +90,7 @@ public final class GatewayConfigReader {
             throw root.error("models", "exactly one model must have role: generic");
         }
         return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, routing, models, metricsPort,
-                probes, shadow, dispatch);
+                probes, shadow, dispatch, apiKeys);
     }
 
     private static RoutingSettings routing(ConfigNode node, Path baseDir) {
@@ -149,6 +151,33 @@ public final class GatewayConfigReader {
             }
         }
         return quality;
+    }
+
+    /**
+     * auth.keys: a list of {name, sha256, rate_per_second}; auth.keys_file: a YAML file with such a list
+     * under "keys" (for keys mounted as a secret). Only hashes are accepted: the keys themselves never
+     * stand in a config file.
+     */
+    private static List<ApiKey> apiKeys(ConfigNode node, Path baseDir) {
+        List<ApiKey> keys = new java.util.ArrayList<>(node.list("keys", GatewayConfigReader::apiKey));
+        String file = node.string("keys_file", null);
+        if (file != null) {
+            ConfigNode fromFile = ConfigNode.load(baseDir.resolve(file));
+            keys.addAll(fromFile.list("keys", GatewayConfigReader::apiKey));
+            fromFile.finish();
+        }
+        if (keys.stream().map(ApiKey::name).distinct().count() != keys.size()) {
+            throw node.error("keys", "key names must be unique");
+        }
+        return List.copyOf(keys);
+    }
+
+    private static ApiKey apiKey(ConfigNode node) {
+        String sha = node.requiredString("sha256");
+        if (!sha.matches("[0-9a-f]{64}")) {
+            throw node.error("sha256", "must be the 64 lower-case hex digits of the key's SHA-256 (sha256sum)");
+        }
+        return new ApiKey(node.requiredString("name"), sha, node.number("rate_per_second", 100, 0.001, 1e9));
     }
 
     private static byte[] signingKey(ConfigNode root, Path baseDir) {

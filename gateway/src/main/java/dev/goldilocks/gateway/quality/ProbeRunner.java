@@ -56,7 +56,7 @@ public final class ProbeRunner implements AutoCloseable {
     private int nextDomain;
 
     public ProbeRunner(List<EvalItem> items, ModelCatalog catalog, Sink sink, String host, int gatewayPort,
-                       RandomGenerator random) {
+                       String apiKey, RandomGenerator random) {
         items.forEach(i -> itemsByDomain.computeIfAbsent(i.domain(), d -> new ArrayList<>()).add(i));
         this.domains = List.copyOf(itemsByDomain.keySet());
         this.catalog = catalog;
@@ -64,6 +64,9 @@ public final class ProbeRunner implements AutoCloseable {
         this.random = random;
         this.channel = NettyChannelBuilder.forAddress(host, gatewayPort).usePlaintext().build();
         Metadata headers = new Metadata();
+        if (apiKey != null) { // the gateway's own key, when the gateway requires keys
+            headers.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), apiKey);
+        }
         headers.put(Traffic.HEADER, Traffic.PROBE.label());
         this.gateway = GoldilocksGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));

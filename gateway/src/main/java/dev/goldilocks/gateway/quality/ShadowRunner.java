@@ -54,13 +54,16 @@ public final class ShadowRunner implements AutoCloseable {
 
     /** @param maxConcurrent shadow runs at once; one more waits; beyond that they are dropped */
     public ShadowRunner(ModelCatalog catalog, double share, int maxConcurrent, Sink sink, String host, int gatewayPort,
-                        RandomGenerator random) {
+                       String apiKey, RandomGenerator random) {
         this.catalog = catalog;
         this.share = share;
         this.sink = sink;
         this.random = random;
         this.channel = NettyChannelBuilder.forAddress(host, gatewayPort).usePlaintext().build();
         Metadata headers = new Metadata();
+        if (apiKey != null) { // the gateway's own key, when the gateway requires keys
+            headers.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), apiKey);
+        }
         headers.put(Traffic.HEADER, Traffic.SHADOW.label());
         this.gateway = GoldilocksGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));

@@ -34,6 +34,13 @@ public final class RequestIds {
                               long issuedAtMillis) {
     }
 
+    /** A random URL-safe token of 192 bits (for keys the gateway makes for itself). */
+    public static String randomToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return ENCODER.encodeToString(bytes);
+    }
+
     public String issue(String model, String domain, String policy, String arm) {
         byte[] nonce = new byte[12];
         random.nextBytes(nonce);

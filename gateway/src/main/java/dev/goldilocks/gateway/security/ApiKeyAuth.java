@@ -1,0 +1,78 @@
+package dev.goldilocks.gateway.security;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * API keys and per-key rate limits for the public and admin services (health and reflection stay open).
+ * A key comes as {@code authorization: Bearer <key>} or {@code x-api-key: <key>}; it is compared by its
+ * SHA-256, in constant time. No or a wrong key: UNAUTHENTICATED. Over the key's rate: RESOURCE_EXHAUSTED.
+ */
+public final class ApiKeyAuth implements ServerInterceptor {
+
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> X_API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final List<ApiKey> keys;
+    private final Map<String, RateLimiter> limiters;
+
+    public ApiKeyAuth(List<ApiKey> keys) {
+        this.keys = List.copyOf(keys);
+        this.limiters = keys.stream().collect(Collectors.toUnmodifiableMap(ApiKey::name, k -> RateLimiter.of("key-" + k.name(),
+                RateLimiterConfig.custom()
+                        .limitForPeriod(Math.max(1, (int) Math.round(k.ratePerSecond())))
+                        .limitRefreshPeriod(Duration.ofSeconds(1))
+                        .timeoutDuration(Duration.ZERO)
+                        .build())));
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                       ServerCallHandler<Q, R> next) {
+        String presented = presentedKey(headers);
+        if (presented == null) {
+            return refuse(call, Status.UNAUTHENTICATED.withDescription(
+                    "an API key is required: send 'authorization: Bearer <key>' or 'x-api-key: <key>'"));
+        }
+        byte[] digest = HexFormat.of().parseHex(ApiKey.hash(presented));
+        ApiKey match = null;
+        for (ApiKey k : keys) {
+            if (MessageDigest.isEqual(digest, HexFormat.of().parseHex(k.sha256()))) {
+                match = k;
+            }
+        }
+        if (match == null) {
+            return refuse(call, Status.UNAUTHENTICATED.withDescription("the API key is not valid"));
+        }
+        if (!limiters.get(match.name()).acquirePermission()) {
+            return refuse(call, Status.RESOURCE_EXHAUSTED.withDescription("the rate limit of API key '" + match.name()
+                    + "' (" + match.ratePerSecond() + " requests per second) is exceeded; retry with backoff"));
+        }
+        return next.startCall(call, headers);
+    }
+
+    private static String presentedKey(Metadata headers) {
+        String bearer = headers.get(AUTHORIZATION);
+        if (bearer != null && bearer.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return bearer.substring(7).strip();
+        }
+        String key = headers.get(X_API_KEY);
+        return key == null || key.isBlank() ? null : key.strip();
+    }
+
+    private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
+        call.close(status, new Metadata());
+        return new ServerCall.Listener<>() { };
+    }
+}
