@@ -68,13 +68,12 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
      */
     public GatewayService(GatewayConfig config, Router router, Outcomes outcomes, WorkerPools pools,
                           Dispatcher dispatcher, BiConsumer<GenerateRequest, GenerateResponse> afterAnswer) {
-        this.dispatcher = dispatcher;
-        // Outcomes carries the metrics too: every request and model call is counted in one place
-        this.afterAnswer = afterAnswer;
         this.config = config;
         this.router = router;
-        this.outcomes = outcomes;
+        this.outcomes = outcomes; // it carries the metrics too: every request and model call is counted in one place
         this.pools = pools;
+        this.dispatcher = dispatcher;
+        this.afterAnswer = afterAnswer;
         this.requestIds = new RequestIds(config.signingKey());
         this.validator = new RequestValidator(config, router);
         this.models = config.models().stream().collect(Collectors.toUnmodifiableMap(ModelRoute::name,
