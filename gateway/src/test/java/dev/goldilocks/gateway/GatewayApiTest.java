@@ -170,6 +170,16 @@ class GatewayApiTest {
         assertThatThrownBy(() -> call().generate(bad)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(code);
             assertThat(e.getStatus().getDescription()).startsWith(field + ":");
+            if (code == Status.Code.INVALID_ARGUMENT) {
+                com.google.rpc.Status details = io.grpc.protobuf.StatusProto.fromThrowable(e);
+                assertThat(details).as("google.rpc.Status in the trailers").isNotNull();
+                try {
+                    assertThat(details.getDetails(0).unpack(com.google.rpc.BadRequest.class).getFieldViolations(0)
+                            .getField()).isEqualTo(field);
+                } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+                    throw new AssertionError(ex);
+                }
+            }
         });
         assertThatThrownBy(() -> call().generateStream(bad).forEachRemaining(c -> { }))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,

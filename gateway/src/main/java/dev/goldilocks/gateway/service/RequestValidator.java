@@ -1,5 +1,6 @@
 package dev.goldilocks.gateway.service;
 
+import dev.goldilocks.common.grpc.BadRequests;
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.config.Limits;
 import dev.goldilocks.gateway.config.ModelRoute;
@@ -88,7 +89,7 @@ final class RequestValidator {
     }
 
     static StatusRuntimeException invalid(String field, String problem) {
-        return Status.INVALID_ARGUMENT.withDescription(field + ": " + problem).asRuntimeException();
+        return BadRequests.invalid(field, problem);
     }
 
     private static int utf8(String s) {

@@ -26,6 +26,6 @@ final class WorkerErrors {
             return Status.INTERNAL.withDescription("model " + model + ": worker failed: " + status.getDescription())
                     .asRuntimeException();
         }
-        return status.asRuntimeException();
+        return status.asRuntimeException(Status.trailersFromThrowable(t)); // keeps google.rpc details
     }
 }

@@ -1,5 +1,6 @@
 package dev.goldilocks.worker.service;
 
+import dev.goldilocks.common.grpc.BadRequests;
 import dev.goldilocks.proto.v1.GenerationParams;
 import dev.goldilocks.worker.generate.GenerationSettings;
 import io.grpc.StatusRuntimeException;
@@ -18,27 +19,27 @@ final class SettingsValidator {
             throws StatusRuntimeException {
         int maxNewTokens = p.hasMaxNewTokens() ? p.getMaxNewTokens() : Math.min(defaultMaxNewTokens, limit);
         if (maxNewTokens < 1 || maxNewTokens > limit) {
-            throw InvalidArgument.of("params.max_new_tokens", "must be between 1 and " + limit + ", got " + maxNewTokens);
+            throw BadRequests.invalid("params.max_new_tokens", "must be between 1 and " + limit + ", got " + maxNewTokens);
         }
         float temperature = p.hasTemperature() ? p.getTemperature() : 0f;
         if (!Float.isFinite(temperature) || temperature < 0f || temperature > 100f) {
-            throw InvalidArgument.of("params.temperature", "must be a finite number from 0 to 100, got " + temperature);
+            throw BadRequests.invalid("params.temperature", "must be a finite number from 0 to 100, got " + temperature);
         }
         float topP = p.hasTopP() ? p.getTopP() : 1f;
         if (!(topP > 0f && topP <= 1f)) {
-            throw InvalidArgument.of("params.top_p", "must be in (0, 1], got " + topP);
+            throw BadRequests.invalid("params.top_p", "must be in (0, 1], got " + topP);
         }
         int topK = p.hasTopK() ? p.getTopK() : 0;
         if (topK < 0) {
-            throw InvalidArgument.of("params.top_k", "must be >= 0, got " + topK);
+            throw BadRequests.invalid("params.top_k", "must be >= 0, got " + topK);
         }
         if (p.getStopCount() > MAX_STOP_SEQUENCES) {
-            throw InvalidArgument.of("params.stop", "at most " + MAX_STOP_SEQUENCES + " stop sequences, got "
+            throw BadRequests.invalid("params.stop", "at most " + MAX_STOP_SEQUENCES + " stop sequences, got "
                     + p.getStopCount());
         }
         for (String stop : p.getStopList()) {
             if (stop.isEmpty() || stop.length() > MAX_STOP_CHARS) {
-                throw InvalidArgument.of("params.stop", "each stop sequence must have 1 to " + MAX_STOP_CHARS
+                throw BadRequests.invalid("params.stop", "each stop sequence must have 1 to " + MAX_STOP_CHARS
                         + " characters");
             }
         }

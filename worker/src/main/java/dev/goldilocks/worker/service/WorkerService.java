@@ -1,5 +1,6 @@
 package dev.goldilocks.worker.service;
 
+import dev.goldilocks.common.grpc.BadRequests;
 import ai.onnxruntime.OrtException;
 import dev.goldilocks.proto.v1.EmbedRequest;
 import dev.goldilocks.proto.v1.EmbedResponse;
@@ -101,11 +102,11 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
             out.model(hosted.config().name());
             int[] prompt = promptTokens(hosted, request.getPrompt(), 0);
             if (request.getContinuation().isEmpty()) {
-                throw InvalidArgument.of("continuation", "must not be empty");
+                throw BadRequests.invalid("continuation", "must not be empty");
             }
             int[] continuation = hosted.model().tokenizer().encode(request.getContinuation());
             if (prompt.length + continuation.length > hosted.model().contextTokens()) {
-                throw InvalidArgument.of("continuation", "prompt and continuation are " + (prompt.length
+                throw BadRequests.invalid("continuation", "prompt and continuation are " + (prompt.length
                         + continuation.length) + " tokens, more than the model's context of "
                         + hosted.model().contextTokens());
             }
@@ -170,12 +171,12 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
     /** Tokenizes the prompt and checks it leaves {@code room} tokens in the context. */
     private static int[] promptTokens(HostedModel hosted, String prompt, int room) {
         if (prompt.isEmpty()) {
-            throw InvalidArgument.of("prompt", "must not be empty");
+            throw BadRequests.invalid("prompt", "must not be empty");
         }
         int[] ids = hosted.model().tokenizer().encode(prompt);
         int context = hosted.model().contextTokens();
         if (ids.length + room > context) {
-            throw InvalidArgument.of("prompt", ids.length + " tokens do not fit the model's context of " + context
+            throw BadRequests.invalid("prompt", ids.length + " tokens do not fit the model's context of " + context
                     + " tokens" + (room > 0 ? " with room for a new token" : ""));
         }
         return ids;
