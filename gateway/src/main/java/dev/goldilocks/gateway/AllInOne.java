@@ -105,7 +105,7 @@ public final class AllInOne implements AutoCloseable {
                 new Limits(32 * 1024, 256, 4096, 256, 256), routing, routes, metricsPort,
                 new ProbeSettings(probesPerSecond > 0, Math.max(probesPerSecond, 0.001), modelsDir.resolve("eval")),
                 probesPerSecond > 0 ? new ShadowSettings(SHADOW_SHARE, 1) : ShadowSettings.off(),
-                DispatchSettings.defaults(), List.of());
+                DispatchSettings.defaults(), List.of(), Optional.empty(), Optional.empty());
         try {
             return new AllInOne(genericWorker, specialistWorker, GatewayServer.start(config, registry),
                     config.withMetricsPort(-1).withProbes(ProbeSettings.off()).withShadow(ShadowSettings.off()));

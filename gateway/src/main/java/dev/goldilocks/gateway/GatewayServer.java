@@ -25,12 +25,16 @@ import dev.goldilocks.gateway.service.InFlightLimit;
 import dev.goldilocks.gateway.service.Outcomes;
 import dev.goldilocks.proto.v1.GoldilocksAdminGrpc;
 import dev.goldilocks.proto.v1.GoldilocksGrpc;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -55,9 +59,11 @@ public final class GatewayServer implements AutoCloseable {
     private final RouterFactory routing;
     private final ProbeRunner probes;
     private final ShadowRunner shadow;
+    private final ManagedChannel self;
 
     private GatewayServer(ServingProcess process, WorkerPools pools, RouterFactory routing, ProbeRunner probes,
-                          ShadowRunner shadow) {
+                          ShadowRunner shadow, ManagedChannel self) {
+        this.self = self;
         this.process = process;
         this.pools = pools;
         this.routing = routing;
@@ -76,7 +82,7 @@ public final class GatewayServer implements AutoCloseable {
         InFlightLimit inFlight = new InFlightLimit(config.limits().maxInFlight());
         Gauge.builder("goldilocks.requests.in.flight", inFlight, InFlightLimit::inFlight)
                 .description("Public API calls in flight at this gateway").register(registry);
-        WorkerPools pools = new WorkerPools(config.models(), config.maxInboundBytes(), config.dispatch());
+        WorkerPools pools = new WorkerPools(config.models(), config.maxInboundBytes(), config.dispatch(), config.workerTls());
         HealthStatusManager health = new HealthStatusManager();
         ExecutorService executor = GrpcServers.boundedExecutor("gateway-grpc");
         Scoreboard scoreboard = new Scoreboard();
@@ -88,7 +94,8 @@ public final class GatewayServer implements AutoCloseable {
         // the gateway's own probe and shadow clients get a key of their own when keys are required
         String internalKey = config.apiKeys().isEmpty() ? null : RequestIds.randomToken();
         ServerInterceptor auth = auth(config, internalKey);
-        Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health)
+        Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health,
+                        config.tls())
                 .addService(ServerInterceptors.intercept(new GatewayService(config, routing.router(), outcomes, pools,
                         new Dispatcher(pools, config.dispatch()),
                         (request, answer) -> {
@@ -114,22 +121,33 @@ public final class GatewayServer implements AutoCloseable {
             process.http().page("/report.json", "application/json", () -> ReportJson.of(report.build()));
         }
         LOG.info("gateway serving on {}:{}", config.host(), process.port());
+        ManagedChannel self = selfChannel(config, process.port());
         ProbeRunner probes = null;
         if (config.probes().enabled()) {
-            probes = startProbes(config, routing, outcomes, probeLog, process.port(), internalKey);
+            probes = startProbes(config, routing, outcomes, probeLog, self, internalKey);
         }
         ShadowRunner shadow = null;
         if (config.shadow().share() > 0) {
             shadow = new ShadowRunner(routing.router().catalog(), config.shadow().share(),
-                    config.shadow().maxConcurrent(), shadowSink(outcomes), loopback(config), process.port(),
-                    internalKey, new SplittableRandom());
+                    config.shadow().maxConcurrent(), shadowSink(outcomes), self, internalKey, new SplittableRandom());
             shadowRef.set(shadow);
         }
-        return new GatewayServer(process, pools, routing, probes, shadow);
+        return new GatewayServer(process, pools, routing, probes, shadow, self);
     }
 
-    private static String loopback(GatewayConfig config) {
-        return config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+    /**
+     * The gateway's own client of its public port, for probe and shadow traffic (which takes the normal
+     * path). Over TLS it does not verify the certificate: it talks to itself over loopback.
+     */
+    private static ManagedChannel selfChannel(GatewayConfig config, int port) throws IOException {
+        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, port);
+        if (config.tls().isPresent()) {
+            builder.sslContext(GrpcSslContexts.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build());
+        } else {
+            builder.usePlaintext();
+        }
+        return builder.build();
     }
 
     /** Pairwise shadow comparisons as metrics, and as win rates (1, 0, or 0.5 for a tie) on the scoreboard. */
@@ -174,7 +192,8 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private static ProbeRunner startProbes(GatewayConfig config, RouterFactory routing, Outcomes outcomes,
-                                           ProbeLog probeLog, int port, String internalKey) throws IOException {
+                                           ProbeLog probeLog, ManagedChannel self, String internalKey)
+            throws IOException {
         List<EvalItem> items = EvalItem.readAll(config.probes().evalDir());
         ProbeRunner probes = new ProbeRunner(items, routing.router().catalog(), new ProbeRunner.Sink() {
             @Override
@@ -191,7 +210,7 @@ public final class GatewayServer implements AutoCloseable {
             public void probed(ProbeLog.Entry entry) {
                 probeLog.add(entry);
             }
-        }, loopback(config), port, internalKey, new SplittableRandom());
+        }, self, internalKey, new SplittableRandom());
         probes.start(config.probes().itemsPerSecond());
         LOG.info("probes: {} held-out items at {} per second", items.size(), config.probes().itemsPerSecond());
         return probes;
@@ -219,6 +238,7 @@ public final class GatewayServer implements AutoCloseable {
         if (shadow != null) {
             shadow.close();
         }
+        self.shutdownNow();
         process.close();
         pools.close();
         routing.close();

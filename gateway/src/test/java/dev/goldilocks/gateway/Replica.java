@@ -18,6 +18,10 @@ final class Replica implements AutoCloseable {
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     }
 
+    int port() {
+        return server.port();
+    }
+
     GoldilocksGrpc.GoldilocksBlockingStub blocking() {
         return GoldilocksGrpc.newBlockingStub(channel);
     }

@@ -54,7 +54,8 @@ public final class WorkerServer implements AutoCloseable {
         Map<String, HostedModel> models = new ConcurrentHashMap<>();
         WorkerMetrics metrics = new WorkerMetrics(registry);
         ExecutorService executor = GrpcServers.boundedExecutor("worker-grpc");
-        Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health)
+        Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health,
+                        config.tls())
                 .addService(new WorkerService(models,
                         config.models().stream().map(ModelConfig::name).collect(Collectors.toSet()),
                         config.defaultMaxNewTokens(), metrics))

@@ -6,6 +6,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -21,11 +22,14 @@ public final class GrpcServers {
     /**
      * A server builder with a bounded executor (the default is an unbounded cached pool), an explicit
      * inbound message limit, keepalive that clients may use without GOAWAY, a maximum connection age so
-     * clients re-resolve (Kubernetes), health and reflection (v1, and v1alpha for older tools).
+     * clients re-resolve (Kubernetes), health and reflection (v1, and v1alpha for older tools), and TLS
+     * (mutual when the files name a CA) when configured.
      */
     public static NettyServerBuilder builder(String host, int port, int maxInboundBytes, ExecutorService executor,
-                                             HealthStatusManager health) {
-        return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                                             HealthStatusManager health, Optional<TlsFiles> tls) {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+        tls.ifPresent(t -> builder.sslContext(t.serverContext()));
+        return builder
                 .executor(executor)
                 .maxInboundMessageSize(maxInboundBytes)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)

@@ -2,7 +2,9 @@ package dev.goldilocks.gateway.config;
 
 import dev.goldilocks.gateway.security.ApiKey;
 import dev.goldilocks.router.RoutingSettings;
+import dev.goldilocks.common.grpc.TlsFiles;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A gateway process.
@@ -20,11 +22,15 @@ import java.util.List;
  * @param shadow             shadow traffic for live pairwise comparisons
  * @param dispatch           circuit breakers, retries, bulkheads and endpoint refresh for worker calls
  * @param apiKeys            the clients' API keys (hashed); empty: no keys asked for
+ * @param tls                TLS on the public port (mutual when it names a CA)
+ * @param workerTls          TLS to the workers: the CA their certificates chain to, and the gateway's own
+ *                           certificate for mutual TLS
  */
 public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] signingKey,
                             double workerDeadlineSeconds, Limits limits, RoutingSettings routing,
                             List<ModelRoute> models, int metricsPort, ProbeSettings probes, ShadowSettings shadow,
-                            DispatchSettings dispatch, List<ApiKey> apiKeys) {
+                            DispatchSettings dispatch, List<ApiKey> apiKeys, Optional<TlsFiles> tls,
+                            Optional<TlsFiles> workerTls) {
 
     public GatewayConfig {
         signingKey = signingKey.clone();
@@ -43,43 +49,48 @@ public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] s
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, dispatch, apiKeys);
+                models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
     }
 
     public GatewayConfig withProbes(ProbeSettings newProbes) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, newProbes, shadow, dispatch, apiKeys);
+                models, metricsPort, newProbes, shadow, dispatch, apiKeys, tls, workerTls);
     }
 
     public GatewayConfig withShadow(ShadowSettings newShadow) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, newShadow, dispatch, apiKeys);
+                models, metricsPort, probes, newShadow, dispatch, apiKeys, tls, workerTls);
     }
 
     public GatewayConfig withDispatch(DispatchSettings newDispatch) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, newDispatch, apiKeys);
+                models, metricsPort, probes, shadow, newDispatch, apiKeys, tls, workerTls);
     }
 
     public GatewayConfig withApiKeys(List<ApiKey> newKeys) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, dispatch, newKeys);
+                models, metricsPort, probes, shadow, dispatch, newKeys, tls, workerTls);
+    }
+
+    public GatewayConfig withTls(Optional<TlsFiles> newTls, Optional<TlsFiles> newWorkerTls) {
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
+                models, metricsPort, probes, shadow, dispatch, apiKeys, newTls, newWorkerTls);
     }
 
     public GatewayConfig withMetricsPort(int newPort) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, newPort, probes, shadow, dispatch, apiKeys);
+                models, newPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort, probes, shadow, dispatch, apiKeys);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
     }
 
     public GatewayConfig withRouting(RoutingSettings newRouting) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort, probes, shadow, dispatch, apiKeys);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
     }
 
     public GatewayConfig withModels(List<ModelRoute> newModels) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort, probes, shadow, dispatch, apiKeys);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
     }
 }

@@ -2,6 +2,7 @@ package dev.goldilocks.gateway.config;
 
 import dev.goldilocks.common.config.ConfigException;
 import dev.goldilocks.common.config.ConfigNode;
+import dev.goldilocks.common.grpc.TlsFiles;
 import dev.goldilocks.gateway.security.ApiKey;
 import dev.goldilocks.router.RoutingSettings;
 import dev.goldilocks.router.SpecialistByDomainPolicy;
@@ -70,6 +71,8 @@ public final class GatewayConfigReader {
                 node.number("items_per_second", 0.5, 0.001, 1000),
                 baseDir.resolve(node.string("eval_dir", "models/eval")).normalize()));
         List<ApiKey> apiKeys = root.section("auth", node -> apiKeys(node, baseDir));
+        Optional<TlsFiles> tls = TlsFiles.read(root, "tls", baseDir);
+        Optional<TlsFiles> workerTls = TlsFiles.read(root, "worker_tls", baseDir);
         DispatchSettings defaults = DispatchSettings.defaults();
         DispatchSettings dispatch = root.section("dispatch", node -> new DispatchSettings(
                 node.number("breaker_failure_rate_percent", defaults.breakerFailureRate(), 1, 100),
@@ -90,7 +93,7 @@ public final class GatewayConfigReader {
             throw root.error("models", "exactly one model must have role: generic");
         }
         return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, routing, models, metricsPort,
-                probes, shadow, dispatch, apiKeys);
+                probes, shadow, dispatch, apiKeys, tls, workerTls);
     }
 
     private static RoutingSettings routing(ConfigNode node, Path baseDir) {

@@ -1,5 +1,6 @@
 package dev.goldilocks.gateway.dispatch;
 
+import dev.goldilocks.common.grpc.TlsFiles;
 import dev.goldilocks.gateway.config.DispatchSettings;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.proto.v1.ModelStatus;
@@ -13,6 +14,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,10 +43,13 @@ public final class WorkerPools implements AutoCloseable {
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final CircuitBreakerConfig breakerConfig;
     private final int maxInboundBytes;
+    private final Optional<SslContext> tls;
     private final ScheduledExecutorService refresher;
 
-    public WorkerPools(List<ModelRoute> models, int maxInboundBytes, DispatchSettings settings) {
+    public WorkerPools(List<ModelRoute> models, int maxInboundBytes, DispatchSettings settings,
+                       Optional<TlsFiles> tls) {
         this.maxInboundBytes = maxInboundBytes;
+        this.tls = tls.map(TlsFiles::clientContext);
         this.breakerConfig = CircuitBreakerConfig.custom()
                 .failureRateThreshold((float) settings.breakerFailureRate())
                 .slowCallRateThreshold((float) settings.breakerFailureRate())
@@ -123,8 +129,14 @@ public final class WorkerPools implements AutoCloseable {
     }
 
     private Endpoint open(String address) {
-        ManagedChannel channel = NettyChannelBuilder.forTarget(address).usePlaintext()
-                .maxInboundMessageSize(maxInboundBytes).keepAliveTime(30, TimeUnit.SECONDS).build();
+        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address).maxInboundMessageSize(maxInboundBytes)
+                .keepAliveTime(30, TimeUnit.SECONDS);
+        if (tls.isPresent()) {
+            builder.sslContext(tls.get());
+        } else {
+            builder.usePlaintext();
+        }
+        ManagedChannel channel = builder.build();
         return new Endpoint(address, channel, CircuitBreaker.of("worker-" + address, breakerConfig));
     }
 

@@ -7,10 +7,9 @@ import dev.goldilocks.proto.v1.GoldilocksGrpc;
 import dev.goldilocks.proto.v1.ScoreRequest;
 import dev.goldilocks.router.CandidateModel;
 import dev.goldilocks.router.ModelCatalog;
-import io.grpc.ManagedChannel;
+import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -50,25 +49,23 @@ public final class ProbeRunner implements AutoCloseable {
     private final ModelCatalog catalog;
     private final Sink sink;
     private final RandomGenerator random;
-    private final ManagedChannel channel;
     private final GoldilocksGrpc.GoldilocksBlockingStub gateway;
     private final ScheduledExecutorService scheduler;
     private int nextDomain;
 
-    public ProbeRunner(List<EvalItem> items, ModelCatalog catalog, Sink sink, String host, int gatewayPort,
+    public ProbeRunner(List<EvalItem> items, ModelCatalog catalog, Sink sink, Channel gateway,
                        String apiKey, RandomGenerator random) {
         items.forEach(i -> itemsByDomain.computeIfAbsent(i.domain(), d -> new ArrayList<>()).add(i));
         this.domains = List.copyOf(itemsByDomain.keySet());
         this.catalog = catalog;
         this.sink = sink;
         this.random = random;
-        this.channel = NettyChannelBuilder.forAddress(host, gatewayPort).usePlaintext().build();
         Metadata headers = new Metadata();
         if (apiKey != null) { // the gateway's own key, when the gateway requires keys
             headers.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), apiKey);
         }
         headers.put(Traffic.HEADER, Traffic.PROBE.label());
-        this.gateway = GoldilocksGrpc.newBlockingStub(channel)
+        this.gateway = GoldilocksGrpc.newBlockingStub(gateway)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "probes");
@@ -136,6 +133,5 @@ public final class ProbeRunner implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
-        channel.shutdownNow();
     }
 }

@@ -6,10 +6,9 @@ import dev.goldilocks.proto.v1.GenerationParams;
 import dev.goldilocks.proto.v1.GoldilocksGrpc;
 import dev.goldilocks.proto.v1.ScoreRequest;
 import dev.goldilocks.router.ModelCatalog;
-import io.grpc.ManagedChannel;
+import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -48,24 +47,22 @@ public final class ShadowRunner implements AutoCloseable {
     private final double share;
     private final Sink sink;
     private final RandomGenerator random;
-    private final ManagedChannel channel;
     private final GoldilocksGrpc.GoldilocksBlockingStub gateway;
     private final ThreadPoolExecutor bulkhead;
 
     /** @param maxConcurrent shadow runs at once; one more waits; beyond that they are dropped */
-    public ShadowRunner(ModelCatalog catalog, double share, int maxConcurrent, Sink sink, String host, int gatewayPort,
+    public ShadowRunner(ModelCatalog catalog, double share, int maxConcurrent, Sink sink, Channel gateway,
                        String apiKey, RandomGenerator random) {
         this.catalog = catalog;
         this.share = share;
         this.sink = sink;
         this.random = random;
-        this.channel = NettyChannelBuilder.forAddress(host, gatewayPort).usePlaintext().build();
         Metadata headers = new Metadata();
         if (apiKey != null) { // the gateway's own key, when the gateway requires keys
             headers.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), apiKey);
         }
         headers.put(Traffic.HEADER, Traffic.SHADOW.label());
-        this.gateway = GoldilocksGrpc.newBlockingStub(channel)
+        this.gateway = GoldilocksGrpc.newBlockingStub(gateway)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.bulkhead = new ThreadPoolExecutor(maxConcurrent, maxConcurrent, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(maxConcurrent), r -> {
@@ -129,6 +126,5 @@ public final class ShadowRunner implements AutoCloseable {
     @Override
     public void close() {
         bulkhead.shutdownNow();
-        channel.shutdownNow();
     }
 }

@@ -1,6 +1,8 @@
 package dev.goldilocks.worker.config;
 
+import dev.goldilocks.common.grpc.TlsFiles;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A worker process: where it listens and which models it hosts.
@@ -11,11 +13,18 @@ import java.util.List;
  * @param defaultMaxNewTokens  max_new_tokens when a request leaves it unset
  * @param models               the models, loaded at start
  * @param metricsPort          HTTP port of /metrics for Prometheus; 0 takes an ephemeral one, -1 serves none
+ * @param tls                  TLS on the gRPC port; with a CA, gateways must present a certificate it signed (mTLS)
  */
 public record WorkerConfig(String host, int port, int maxInboundBytes, int defaultMaxNewTokens,
-                           List<ModelConfig> models, int metricsPort) {
+                           List<ModelConfig> models, int metricsPort, Optional<TlsFiles> tls) {
 
     public WorkerConfig {
         models = List.copyOf(models);
+    }
+
+    /** A plaintext worker. */
+    public WorkerConfig(String host, int port, int maxInboundBytes, int defaultMaxNewTokens, List<ModelConfig> models,
+                        int metricsPort) {
+        this(host, port, maxInboundBytes, defaultMaxNewTokens, models, metricsPort, Optional.empty());
     }
 }

@@ -1,6 +1,7 @@
 package dev.goldilocks.worker.config;
 
 import dev.goldilocks.common.config.ConfigNode;
+import dev.goldilocks.common.grpc.TlsFiles;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -31,7 +32,8 @@ public final class WorkerConfigReader {
                 root.integer("max_inbound_bytes", 4 << 20, 1024, 1 << 30),
                 root.integer("default_max_new_tokens", 64, 1, MAX_CONTEXT_TOKENS),
                 root.named("models", (name, node) -> model(name, node, baseDir)),
-                root.integer("metrics_port", 9091, -1, 65535));
+                root.integer("metrics_port", 9091, -1, 65535),
+                TlsFiles.read(root, "tls", baseDir));
         root.finish();
         if (config.models().isEmpty()) {
             throw root.error("models", "at least one model is required");
