@@ -7,7 +7,7 @@ import java.util.Optional;
  * Specialist first; the gateway escalates to the generic model when the specialist's mean token
  * log-probability is below the bound (the specialist was unsure of its own answer). Both costs count.
  */
-public final class CascadePolicy implements RoutingPolicy {
+public final class CascadePolicy extends SpecialistPolicy {
 
     public static final String NAME = "cascade";
 
@@ -23,12 +23,9 @@ public final class CascadePolicy implements RoutingPolicy {
     }
 
     @Override
-    public RouteDecision choose(DomainPrediction p, ModelCatalog catalog) {
-        String generic = catalog.generic().name();
-        return catalog.specialist(p.domain())
-                .map(s -> new RouteDecision(p.domain(), p.confidence(), s.name(), NAME, "",
-                        String.format("specialist first; escalate below mean logprob %.2f", minMeanLogprob), 1.0,
-                        Map.<String, Double>of(), Optional.of(new RouteDecision.Escalation(generic, minMeanLogprob))))
-                .orElseGet(() -> RouteDecision.of(p, generic, NAME, "no specialist for " + p.domain() + ": generic"));
+    RouteDecision chooseWith(DomainPrediction p, CandidateModel specialist, ModelCatalog catalog) {
+        return new RouteDecision(p.domain(), p.confidence(), specialist.name(), NAME, "",
+                String.format("specialist first; escalate below mean logprob %.2f", minMeanLogprob), 1.0, Map.of(),
+                Optional.of(new RouteDecision.Escalation(catalog.generic().name(), minMeanLogprob)));
     }
 }

@@ -1,7 +1,7 @@
 package dev.goldilocks.router;
 
 /** The domain's specialist when there is one, else the generic model. */
-public final class SpecialistByDomainPolicy implements RoutingPolicy {
+public final class SpecialistByDomainPolicy extends SpecialistPolicy {
 
     public static final String NAME = "specialist-by-domain";
 
@@ -11,10 +11,7 @@ public final class SpecialistByDomainPolicy implements RoutingPolicy {
     }
 
     @Override
-    public RouteDecision choose(DomainPrediction prediction, ModelCatalog catalog) {
-        return catalog.specialist(prediction.domain())
-                .map(s -> RouteDecision.of(prediction, s.name(), NAME, "specialist for " + prediction.domain()))
-                .orElseGet(() -> RouteDecision.of(prediction, catalog.generic().name(), NAME,
-                        "no specialist for " + prediction.domain() + ": generic"));
+    RouteDecision chooseWith(DomainPrediction p, CandidateModel specialist, ModelCatalog catalog) {
+        return RouteDecision.of(p, specialist.name(), NAME, "specialist for " + p.domain());
     }
 }

@@ -1,7 +1,7 @@
 package dev.goldilocks.router;
 
 /** The specialist only when the classifier is confident enough (confidence >= tau); otherwise the generic model. */
-public final class ThresholdPolicy implements RoutingPolicy {
+public final class ThresholdPolicy extends SpecialistPolicy {
 
     public static final String NAME = "threshold";
 
@@ -17,14 +17,11 @@ public final class ThresholdPolicy implements RoutingPolicy {
     }
 
     @Override
-    public RouteDecision choose(DomainPrediction p, ModelCatalog catalog) {
-        String generic = catalog.generic().name();
-        return catalog.specialist(p.domain())
-                .map(s -> p.confidence() >= tau
-                        ? RouteDecision.of(p, s.name(), NAME, String.format("confidence %.2f >= %.2f: specialist",
-                                p.confidence(), tau))
-                        : RouteDecision.of(p, generic, NAME, String.format("confidence %.2f < %.2f: generic",
-                                p.confidence(), tau)))
-                .orElseGet(() -> RouteDecision.of(p, generic, NAME, "no specialist for " + p.domain() + ": generic"));
+    RouteDecision chooseWith(DomainPrediction p, CandidateModel specialist, ModelCatalog catalog) {
+        return p.confidence() >= tau
+                ? RouteDecision.of(p, specialist.name(), NAME, String.format("confidence %.2f >= %.2f: specialist",
+                        p.confidence(), tau))
+                : RouteDecision.of(p, catalog.generic().name(), NAME, String.format("confidence %.2f < %.2f: generic",
+                        p.confidence(), tau));
     }
 }

@@ -8,9 +8,7 @@ import dev.goldilocks.proto.v1.ScoreRequest;
 import dev.goldilocks.router.CandidateModel;
 import dev.goldilocks.router.ModelCatalog;
 import io.grpc.Channel;
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,13 +58,7 @@ public final class ProbeRunner implements AutoCloseable {
         this.catalog = catalog;
         this.sink = sink;
         this.random = random;
-        Metadata headers = new Metadata();
-        if (apiKey != null) { // the gateway's own key, when the gateway requires keys
-            headers.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), apiKey);
-        }
-        headers.put(Traffic.HEADER, Traffic.PROBE.label());
-        this.gateway = GoldilocksGrpc.newBlockingStub(gateway)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        this.gateway = Traffic.PROBE.client(gateway, apiKey);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "probes");
             t.setDaemon(true);

@@ -7,9 +7,7 @@ import dev.goldilocks.proto.v1.GoldilocksGrpc;
 import dev.goldilocks.proto.v1.ScoreRequest;
 import dev.goldilocks.router.ModelCatalog;
 import io.grpc.Channel;
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -57,13 +55,7 @@ public final class ShadowRunner implements AutoCloseable {
         this.share = share;
         this.sink = sink;
         this.random = random;
-        Metadata headers = new Metadata();
-        if (apiKey != null) { // the gateway's own key, when the gateway requires keys
-            headers.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), apiKey);
-        }
-        headers.put(Traffic.HEADER, Traffic.SHADOW.label());
-        this.gateway = GoldilocksGrpc.newBlockingStub(gateway)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        this.gateway = Traffic.SHADOW.client(gateway, apiKey);
         this.bulkhead = new ThreadPoolExecutor(maxConcurrent, maxConcurrent, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(maxConcurrent), r -> {
                     Thread t = new Thread(r, "shadow");

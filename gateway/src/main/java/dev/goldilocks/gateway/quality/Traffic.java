@@ -1,7 +1,10 @@
 package dev.goldilocks.gateway.quality;
 
+import dev.goldilocks.proto.v1.GoldilocksGrpc;
+import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 
 /**
  * The class of a call: a client's, or the gateway's own probe or shadow traffic, which is low priority
@@ -27,6 +30,19 @@ public enum Traffic {
 
     public static Traffic current() {
         return CONTEXT.get();
+    }
+
+    /**
+     * A client of the gateway's own API that marks its calls as this traffic class and, when the gateway
+     * requires keys, sends the key the gateway made for itself.
+     */
+    public GoldilocksGrpc.GoldilocksBlockingStub client(Channel gateway, String apiKey) {
+        Metadata headers = new Metadata();
+        if (apiKey != null) {
+            headers.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), apiKey);
+        }
+        headers.put(HEADER, label());
+        return GoldilocksGrpc.newBlockingStub(gateway).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     public String label() {
