@@ -1,6 +1,7 @@
 package dev.goldilocks.gateway;
 
 import dev.goldilocks.common.grpc.GrpcServers;
+import dev.goldilocks.common.grpc.ParseErrors;
 import dev.goldilocks.common.grpc.ServingProcess;
 import dev.goldilocks.common.metrics.MetricsEndpoint;
 import dev.goldilocks.gateway.config.GatewayConfig;
@@ -96,14 +97,15 @@ public final class GatewayServer implements AutoCloseable {
         ServerInterceptor auth = auth(config, internalKey);
         Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health,
                         config.tls())
-                .addService(ServerInterceptors.intercept(new GatewayService(config, routing.router(), outcomes, pools,
+                .addService(ServerInterceptors.intercept(ParseErrors.asInvalidArgument(new GatewayService(config,
+                        routing.router(), outcomes, pools,
                         new Dispatcher(pools, config.dispatch()),
                         (request, answer) -> {
                             ShadowRunner runner = shadowRef.get();
                             if (runner != null) {
                                 runner.offer(request, answer);
                             }
-                        }), inFlight, auth))
+                        }).bindService()), inFlight, auth))
                 .addService(ServerInterceptors.intercept(new AdminService(report), auth))
                 .build();
         ServingProcess process;

@@ -19,10 +19,13 @@ import dev.goldilocks.proto.v1.ScoreResponse;
 import dev.goldilocks.proto.v1.StatusRequest;
 import dev.goldilocks.proto.v1.Token;
 import dev.goldilocks.proto.v1.WorkerGrpc;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,21 +126,82 @@ class GatewayApiTest {
         assertThatThrownBy(() -> gateway.withDeadlineAfter(200, TimeUnit.MILLISECONDS).generate(longRun))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        assertThat(genericWorkerIdleWithin(5)).as("no sequence still computing after the deadline").isTrue();
+        assertThat(call().generate(ask("Once").setModel("generic").build()).getText()).isNotNull();
+    }
+
+    @Test
+    void invalidUtf8InAStringFieldIsInvalidArgumentAndTheServerKeepsServing() {
+        MethodDescriptor<byte[], byte[]> raw = GoldilocksGrpc.getGenerateMethod().toBuilder(new Bytes(), new Bytes()).build();
+        byte[] invalidPrompt = {0x0A, 0x02, (byte) 0xC3, 0x28}; // field 1 (prompt): two bytes that are not UTF-8
+        assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, raw,
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), invalidPrompt))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).startsWith("request:").contains("UTF-8");
+                });
+        assertThat(call().generate(ask("Hello").build()).getFinishReason())
+                .isNotEqualTo(FinishReason.FINISH_REASON_UNSPECIFIED);
+    }
+
+    @Test
+    void aClientCancellingCancelsTheWorkerCall() throws Exception {
+        io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
+        java.util.concurrent.CountDownLatch firstText = new java.util.concurrent.CountDownLatch(1);
+        context.run(() -> GoldilocksGrpc.newStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).generateStream(
+                ask("Once").setModel("generic").setParams(GenerationParams.newBuilder().setMaxNewTokens(250)
+                        .setTemperature(1f).setSeed(4)).build(), new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(GenerateChunk chunk) {
+                        firstText.countDown();
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                }));
+        assertThat(firstText.await(30, TimeUnit.SECONDS)).isTrue();
+        context.cancel(null);
+        assertThat(genericWorkerIdleWithin(5)).as("the worker stopped generating for the cancelled client").isTrue();
+    }
+
+    private static boolean genericWorkerIdleWithin(int seconds) throws InterruptedException {
         ManagedChannel direct = NettyChannelBuilder.forAddress("127.0.0.1", all.genericWorkerPort()).usePlaintext().build();
         try {
             WorkerGrpc.WorkerBlockingStub worker = WorkerGrpc.newBlockingStub(direct);
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            int busy;
-            do {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < until) {
                 Thread.sleep(20);
-                busy = worker.withDeadlineAfter(5, TimeUnit.SECONDS).status(StatusRequest.getDefaultInstance())
-                        .getModels(0).getInFlight();
-            } while (busy > 0 && System.nanoTime() < until);
-            assertThat(busy).as("sequences still computing after the deadline").isZero();
+                if (worker.withDeadlineAfter(5, TimeUnit.SECONDS).status(StatusRequest.getDefaultInstance())
+                        .getModels(0).getInFlight() == 0) {
+                    return true;
+                }
+            }
+            return false;
         } finally {
             direct.shutdownNow();
         }
-        assertThat(call().generate(ask("Once").setModel("generic").build()).getText()).isNotNull();
+    }
+
+    /** Raw bytes, to send what a well-behaved client library would refuse to encode. */
+    private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+            return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     static Stream<Arguments> badRequests() {
@@ -159,6 +223,10 @@ class GatewayApiTest {
                         Status.Code.INVALID_ARGUMENT, "params.top_p"),
                 Arguments.of(ask("hi").setParams(GenerationParams.newBuilder().setTopP(1.5f)).build(),
                         Status.Code.INVALID_ARGUMENT, "params.top_p"),
+                Arguments.of(ask("hi").setParams(GenerationParams.newBuilder().setTopK(-1)).build(),
+                        Status.Code.INVALID_ARGUMENT, "params.top_k"),
+                Arguments.of(ask("x".repeat(40_000)).build(), Status.Code.INVALID_ARGUMENT, "prompt"),
+                Arguments.of(ask("hi").putMetadata("k", "v".repeat(5000)).build(), Status.Code.INVALID_ARGUMENT, "metadata"),
                 Arguments.of(ask("hi").setModel("no-such-model").build(), Status.Code.NOT_FOUND, "model"),
                 Arguments.of(ask("hi").setDomainHint("astrology").build(), Status.Code.INVALID_ARGUMENT, "domain_hint"),
                 Arguments.of(ask("hi").setPolicy("coin-flip").build(), Status.Code.INVALID_ARGUMENT, "policy"));

@@ -2,6 +2,7 @@ package dev.goldilocks.worker;
 
 import ai.onnxruntime.OrtException;
 import dev.goldilocks.common.grpc.GrpcServers;
+import dev.goldilocks.common.grpc.ParseErrors;
 import dev.goldilocks.common.grpc.ServingProcess;
 import dev.goldilocks.common.metrics.MetricsEndpoint;
 import dev.goldilocks.proto.v1.WorkerGrpc;
@@ -56,9 +57,9 @@ public final class WorkerServer implements AutoCloseable {
         ExecutorService executor = GrpcServers.boundedExecutor("worker-grpc");
         Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health,
                         config.tls())
-                .addService(new WorkerService(models,
+                .addService(ParseErrors.asInvalidArgument(new WorkerService(models,
                         config.models().stream().map(ModelConfig::name).collect(Collectors.toSet()),
-                        config.defaultMaxNewTokens(), metrics))
+                        config.defaultMaxNewTokens(), metrics).bindService()))
                 .build();
         WorkerServer worker = new WorkerServer(ServingProcess.start("worker", server, health, executor, registry,
                 config.host(), config.metricsPort()), models);
