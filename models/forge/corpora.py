@@ -83,6 +83,17 @@ def code_documents(rng, java_files=2200, python_files=600):
     return [d for d in docs if len(d.text) > 400]
 
 
+def legal_packages():
+    """The fixed package list (legal-packages.txt); a missing copyright file is an error, not a smaller corpus."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "legal-packages.txt")) as f:
+        packages = [line.strip() for line in f if line.strip() and not line.startswith("#")]
+    missing = [p for p in packages if not os.path.isfile(os.path.join(DOC_DIR, p, "copyright"))]
+    if missing:
+        raise SystemExit("forge: install these packages first (their copyright files are the legal corpus): "
+                         + " ".join(missing))
+    return packages
+
+
 def legal_documents():
     """Licence texts first, then every package's copyright file with paragraphs already seen removed
     (the same GPL paragraphs stand in hundreds of copyright files)."""
@@ -104,9 +115,8 @@ def legal_documents():
             with open(path, encoding="utf-8", errors="replace") as f:
                 docs.append(Document("license:" + os.path.basename(path), "legal",
                                      clean(unseen_paragraphs(f.read())[:MAX_DOC_CHARS])))
-    for path in sorted(glob.glob(DOC_DIR + "/*/copyright")):
-        if os.path.islink(path):
-            continue
+    for package in legal_packages():
+        path = os.path.join(DOC_DIR, package, "copyright")
         with open(path, encoding="utf-8", errors="replace") as f:
             text = unseen_paragraphs(f.read())
         docs.append(Document("copyright:" + path.split("/")[-2], "legal", clean(text[:MAX_DOC_CHARS])))

@@ -134,11 +134,26 @@ def update_readme(models_dir, table):
         f.write(text[:start] + "\n" + table + "\n" + text[end:])
 
 
+def write_manifest(path, manifest):
+    with open(path, "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+
+
+def finished(out, old, name):
+    """True when an earlier run wrote this model's entry and its ONNX file is still the one it scored."""
+    entry = old["models"].get(name)
+    onnx_path = os.path.join(out, name, "model.onnx")
+    return entry is not None and os.path.exists(onnx_path) and sha256(onnx_path) == entry["sha256"]["model.onnx"]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     parser.add_argument("--seed", type=int, default=20261128)
     parser.add_argument("--only", nargs="*", help="retrain only these models (keeps the others' files)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep models that a killed run already finished (in manifest.json, same sha256)")
     parser.add_argument("--smoke", action="store_true", help="a few steps and items: checks the pipeline in minutes")
     args = parser.parse_args()
     out = os.path.abspath(args.out)
@@ -174,12 +189,15 @@ def main():
 
     manifest_path = os.path.join(out, "manifest.json")
     old = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {"models": {}}
+    if args.resume and old["models"] and old["tokenizer"]["sha256"] != sha256(tokenizer_path):
+        raise SystemExit("forge: the tokenizer came out different from the kept models'; retrain everything")
     manifest = {"format": 1, "seed": args.seed, "tokenizer": {"file": "tokenizer.json",
                 "sha256": sha256(tokenizer_path), "vocab_size": tokenizer.vocab_size, "eos_token_id": bpe.EOS_ID},
                 "context": CONTEXT, "eval": {d: "eval/%s.jsonl" % d for d in DOMAINS},
                 "routing": {"train": "routing/train.jsonl", "test": "routing/test.jsonl"}, "models": {}}
     for index, (name, spec) in enumerate(MODELS.items()):
-        if args.only and name not in args.only:
+        if (args.only and name not in args.only) or (args.resume and finished(out, old, name)):
+            log("keeping %s" % name)
             manifest["models"][name] = old["models"][name]
             continue
         if args.smoke:
@@ -209,9 +227,9 @@ def main():
                                                  "tokens": tokens, "seconds": round(seconds)},
             "heldout": heldout,
         }
-    with open(manifest_path, "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
+        # Written after every model, so that a run killed half way can --resume.
+        write_manifest(manifest_path, manifest)
+    write_manifest(manifest_path, manifest)
     update_readme(out, tradeoff_table(manifest))
     log("forge done in %.0f s" % (time.time() - started))
 

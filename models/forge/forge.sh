@@ -7,6 +7,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 packages=(python3-torch python3-onnx libopenblas0-pthread dict-gcide dict-devil fortunes fortunes-min bible-kjv bible-kjv-text)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+# The legal corpus is the copyright file of each package in legal-packages.txt.
+while read -r p; do
+  case "$p" in ''|'#'*) continue ;; esac
+  [ -f "/usr/share/doc/$p/copyright" ] || missing+=("$p")
+done < "$here/legal-packages.txt"
 if [ ${#missing[@]} -gt 0 ]; then
   echo "forge: installing ${missing[*]}"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo
