@@ -66,7 +66,7 @@ public final class WorkerServer implements AutoCloseable {
         try {
             for (ModelConfig model : config.models()) {
                 long t0 = System.nanoTime();
-                HostedModel hosted = HostedModel.load(model);
+                HostedModel hosted = HostedModel.load(model, size -> metrics.batched(model.name(), "generate", size));
                 WarmUp.run(hosted);
                 metrics.watch(hosted);
                 models.put(model.name(), hosted);

@@ -9,6 +9,8 @@ import dev.goldilocks.proto.v1.StatusRequest;
 import dev.goldilocks.proto.v1.WorkerGenerateChunk;
 import dev.goldilocks.proto.v1.WorkerGenerateRequest;
 import dev.goldilocks.proto.v1.WorkerGrpc;
+import dev.goldilocks.proto.v1.WorkerScoreRequest;
+import dev.goldilocks.proto.v1.WorkerScoreResponse;
 import dev.goldilocks.worker.config.WorkerConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -64,6 +66,85 @@ class WorkerApiTest {
 
     private static WorkerGenerateChunk last(List<WorkerGenerateChunk> chunks) {
         return chunks.get(chunks.size() - 1);
+    }
+
+    @Test
+    void generationsRunningTogetherDecodeAsOneBatchAndSampleWhatTheySampleAlone() throws Exception {
+        List<WorkerGenerateRequest> requests = new ArrayList<>();
+        String[] prompts = {"The court held that", "def parse(text):\n    ", "What is 12 + 30?",
+                "Once upon a time there was a", "Permission is hereby granted, free of charge,", "import java.util."};
+        for (int i = 0; i < prompts.length; i++) {
+            GenerationParams.Builder params = GenerationParams.newBuilder().setMaxNewTokens(10 + 3 * i);
+            if (i % 2 == 1) {
+                params.setTemperature(0.8f).setSeed(100 + i);
+            }
+            requests.add(WorkerGenerateRequest.newBuilder().setModel(DemoModels.GENERIC).setPrompt(prompts[i])
+                    .setParams(params).build());
+        }
+        List<String> alone = new ArrayList<>();
+        for (WorkerGenerateRequest request : requests) {
+            List<WorkerGenerateChunk> chunks = new ArrayList<>();
+            call().generate(request).forEachRemaining(chunks::add);
+            assertThat(last(chunks).getTiming().getBatchSize()).isEqualTo(1);
+            alone.add(text(chunks));
+        }
+        List<java.util.concurrent.CompletableFuture<List<WorkerGenerateChunk>>> together = new ArrayList<>();
+        WorkerGrpc.WorkerStub async = WorkerGrpc.newStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        for (WorkerGenerateRequest request : requests) {
+            java.util.concurrent.CompletableFuture<List<WorkerGenerateChunk>> result = new java.util.concurrent.CompletableFuture<>();
+            List<WorkerGenerateChunk> chunks = java.util.Collections.synchronizedList(new ArrayList<>());
+            async.generate(request, new io.grpc.stub.StreamObserver<>() {
+                @Override
+                public void onNext(WorkerGenerateChunk chunk) {
+                    chunks.add(chunk);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    result.completeExceptionally(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    result.complete(chunks);
+                }
+            });
+            together.add(result);
+        }
+        int largestBatch = 0;
+        for (int i = 0; i < requests.size(); i++) {
+            List<WorkerGenerateChunk> chunks = together.get(i).get(60, TimeUnit.SECONDS);
+            assertThat(text(chunks)).as("request %d", i).isEqualTo(alone.get(i));
+            largestBatch = Math.max(largestBatch, last(chunks).getTiming().getBatchSize());
+        }
+        assertThat(largestBatch).as("concurrent generations decoded together").isGreaterThan(1);
+    }
+
+    @Test
+    void scoreRequestsArrivingTogetherRunAsOneBatchAndAnswerAsTheyDoAlone() throws Exception {
+        List<WorkerScoreRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 8; i++) { // the demo config's queue holds 8
+            requests.add(WorkerScoreRequest.newBuilder().setModel(DemoModels.GENERIC)
+                    .setPrompt("Question " + i + ": what is " + (i * 7) + " + " + (i * i) + "?".repeat(1 + i % 4))
+                    .setContinuation(" The answer is " + (i * 7 + i * i) + ".".repeat(1 + i % 3)).build());
+        }
+        List<WorkerScoreResponse> alone = new ArrayList<>();
+        for (WorkerScoreRequest request : requests) {
+            alone.add(call().score(request));
+        }
+        WorkerGrpc.WorkerFutureStub async = WorkerGrpc.newFutureStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        List<com.google.common.util.concurrent.ListenableFuture<WorkerScoreResponse>> futures =
+                requests.stream().map(async::score).toList();
+        int largestBatch = 0;
+        for (int i = 0; i < requests.size(); i++) {
+            WorkerScoreResponse together = futures.get(i).get(60, TimeUnit.SECONDS);
+            assertThat(alone.get(i).getTiming().getBatchSize()).isEqualTo(1);
+            assertThat(together.getTokensCount()).isEqualTo(alone.get(i).getTokensCount());
+            assertThat(together.getLogprob()).as("request %d", i)
+                    .isCloseTo(alone.get(i).getLogprob(), org.assertj.core.data.Offset.offset(1e-3));
+            largestBatch = Math.max(largestBatch, together.getTiming().getBatchSize());
+        }
+        assertThat(largestBatch).as("concurrent Score requests were batched").isGreaterThan(1);
     }
 
     @Test
@@ -128,7 +209,8 @@ class WorkerApiTest {
         assertThat(metrics)
                 .containsPattern("goldilocks_worker_requests_total\\{model=\"math-specialist\",outcome=\"ok\",rpc=\"generate\"\\} [1-9]")
                 .containsPattern("goldilocks_worker_requests_total\\{model=\"math-specialist\",outcome=\"invalid_argument\",rpc=\"generate\"\\} [1-9]")
-                .contains("goldilocks_worker_queue_seconds_bucket{le=")
+                .containsPattern("goldilocks_worker_queue_seconds_bucket\\{model=\"math-specialist\",le=")
+                .containsPattern("goldilocks_worker_batch_size_count\\{model=\"math-specialist\",rpc=\"generate\"\\} [1-9]")
                 .contains("goldilocks_worker_time_to_first_token_seconds_count{model=\"math-specialist\"}")
                 .containsPattern("goldilocks_worker_generated_tokens_total\\{model=\"math-specialist\"\\} [1-9]")
                 .contains("goldilocks_worker_sequences_in_flight{model=\"generic\"}")

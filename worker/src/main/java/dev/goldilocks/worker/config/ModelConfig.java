@@ -13,9 +13,20 @@ import java.nio.file.Path;
  * @param maxConcurrent  sequences computed at once
  * @param maxQueue       requests allowed to wait; beyond it the worker answers RESOURCE_EXHAUSTED
  * @param maxNewTokens   upper bound of max_new_tokens for this model
+ * @param maxBatchSize   Score requests run together in one batch at most
+ * @param maxQueueDelayMicros how long the first waiting Score request holds its batch open for others
  */
 public record ModelConfig(String name, String kind, Path path, String device, int threads, int maxConcurrent,
-                          int maxQueue, int maxNewTokens) {
+                          int maxQueue, int maxNewTokens, int maxBatchSize, int maxQueueDelayMicros) {
 
     public static final String CAUSAL_LM = "causal-lm";
+    public static final int DEFAULT_MAX_BATCH_SIZE = 8;
+    public static final int DEFAULT_MAX_QUEUE_DELAY_MICROS = 2000;
+
+    /** A model with the default batching settings. */
+    public ModelConfig(String name, String kind, Path path, String device, int threads, int maxConcurrent,
+                       int maxQueue, int maxNewTokens) {
+        this(name, kind, path, device, threads, maxConcurrent, maxQueue, maxNewTokens, DEFAULT_MAX_BATCH_SIZE,
+                DEFAULT_MAX_QUEUE_DELAY_MICROS);
+    }
 }

@@ -54,6 +54,8 @@ public final class WorkerConfigReader {
                 node.integer("threads", 1, 1, 256),
                 node.integer("max_concurrent", 2, 1, 4096),
                 node.integer("max_queue", 64, 0, 1 << 20),
-                node.integer("max_new_tokens", 256, 1, MAX_CONTEXT_TOKENS));
+                node.integer("max_new_tokens", 256, 1, MAX_CONTEXT_TOKENS),
+                node.integer("max_batch_size", ModelConfig.DEFAULT_MAX_BATCH_SIZE, 1, 1024),
+                node.integer("max_queue_delay_us", ModelConfig.DEFAULT_MAX_QUEUE_DELAY_MICROS, 0, 10_000_000));
     }
 }

@@ -16,11 +16,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A causal language model exported in the Hugging Face Optimum layout (input_ids, attention_mask,
- * position_ids, past_key_values.{i}.key|value -> logits, present.{i}.key|value), run one sequence at a
- * time. The KV cache stays inside ONNX Runtime: a step's present tensors are handed to the next step as
+ * position_ids, past_key_values.{i}.key|value -> logits, present.{i}.key|value): one sequence step by
+ * step, or a padded batch of whole sequences. The KV cache stays inside ONNX Runtime: a step's present tensors are handed to the next step as
  * its past without being copied through Java arrays.
  */
 public final class CausalLm implements AutoCloseable {
@@ -121,14 +122,93 @@ public final class CausalLm implements AutoCloseable {
                     inputs.put(PAST + layer + kind, pastTensor);
                 }
             }
-            return new Step(session.run(inputs), ids.length, total, vocabSize);
+            return new Step(session.run(inputs), ids.length, total, vocabSize, new int[] {total}, layers);
         } finally {
             owned.forEach(OnnxTensor::close);
         }
     }
 
+    /**
+     * Runs several sequences as one batch from an empty past, right-padded to the longest. Padding is
+     * masked out and every row keeps its own positions, so a row's logits equal what it gets alone
+     * (within float rounding). Only the logits are fetched: a batch has no next step to need the cache.
+     */
+    public Step forwardBatch(int[][] rows) throws OrtException {
+        int width = Arrays.stream(rows).mapToInt(r -> r.length).max().orElseThrow();
+        long[] ids = new long[rows.length * width];
+        long[] mask = new long[rows.length * width];
+        long[] positions = new long[rows.length * width];
+        for (int r = 0; r < rows.length; r++) {
+            for (int i = 0; i < rows[r].length; i++) {
+                ids[r * width + i] = rows[r][i];
+                mask[r * width + i] = 1L;
+                positions[r * width + i] = i;
+            }
+        }
+        long[] shape = {rows.length, width};
+        List<OnnxTensor> owned = new ArrayList<>();
+        try {
+            Map<String, OnnxTensor> inputs = new HashMap<>();
+            inputs.put("input_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape)));
+            inputs.put("attention_mask", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape)));
+            inputs.put("position_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(positions), shape)));
+            OnnxTensor empty = own(owned, emptyPast(rows.length));
+            for (int layer = 0; layer < layers; layer++) {
+                inputs.put(PAST + layer + ".key", empty);
+                inputs.put(PAST + layer + ".value", empty);
+            }
+            return new Step(session.run(inputs, Set.of("logits")), width, width, vocabSize, null, 0);
+        } finally {
+            owned.forEach(OnnxTensor::close);
+        }
+    }
+
+    /**
+     * One decoding step of a batch: each row's newest token after that row's cache. Rows have their own
+     * lengths: the padding before a shorter row is masked out and each row keeps its own positions.
+     * The returned step's {@link Step#cache} is the batch's cache one position wider.
+     */
+    public Step decode(KvBatch past, int[] tokens) throws OrtException {
+        int rows = tokens.length;
+        int width = past.width() + 1;
+        long[] ids = new long[rows];
+        long[] positions = new long[rows];
+        long[] mask = new long[rows * width];
+        int[] lengths = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            ids[r] = tokens[r];
+            positions[r] = past.length(r);
+            lengths[r] = past.length(r) + 1;
+            Arrays.fill(mask, r * width + width - lengths[r], (r + 1) * width, 1L);
+        }
+        List<OnnxTensor> owned = new ArrayList<>();
+        try {
+            Map<String, OnnxTensor> inputs = new HashMap<>();
+            inputs.put("input_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {rows, 1})));
+            inputs.put("attention_mask", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {rows, width})));
+            inputs.put("position_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {rows, 1})));
+            for (int layer = 0; layer < layers; layer++) {
+                for (String kind : new String[] {".key", ".value"}) {
+                    inputs.put(PAST + layer + kind, past.tensor(layer + kind));
+                }
+            }
+            return new Step(session.run(inputs), 1, width, vocabSize, lengths, layers);
+        } finally {
+            owned.forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Copies {@code rows} of any caches into one new batch, in this order. */
+    public KvBatch gather(List<KvBatch.Row> rows) throws OrtException {
+        return KvBatch.gather(env, rows);
+    }
+
     private OnnxTensor emptyPast() throws OrtException {
-        return OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {1, heads, 0, headDim});
+        return emptyPast(1);
+    }
+
+    private OnnxTensor emptyPast(int batch) throws OrtException {
+        return OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {batch, heads, 0, headDim});
     }
 
     private static OnnxTensor own(List<OnnxTensor> owned, OnnxTensor tensor) {
@@ -149,13 +229,33 @@ public final class CausalLm implements AutoCloseable {
         private final int newTokens;
         private final int totalLength;
         private final int vocabSize;
+        private final int[] lengths;
+        private final int layers;
         private float[] logits;
 
-        Step(OrtSession.Result result, int newTokens, int totalLength, int vocabSize) {
+        Step(OrtSession.Result result, int newTokens, int totalLength, int vocabSize, int[] lengths, int layers) {
             this.result = result;
             this.newTokens = newTokens;
             this.totalLength = totalLength;
             this.vocabSize = vocabSize;
+            this.lengths = lengths;
+            this.layers = layers;
+        }
+
+        /**
+         * The cache after this step as a batch; it takes this step over: closing the cache closes the step
+         * (read the logits first or while the cache is open).
+         */
+        public KvBatch cache() {
+            if (lengths == null) {
+                throw new IllegalStateException("a whole-sequence batch keeps no cache");
+            }
+            Map<String, OnnxTensor> tensors = new HashMap<>();
+            for (int layer = 0; layer < layers; layer++) {
+                tensors.put(layer + ".key", present(layer + ".key"));
+                tensors.put(layer + ".value", present(layer + ".value"));
+            }
+            return new KvBatch(tensors, this, lengths, totalLength);
         }
 
         /** Tokens covered by the cache after this step. */
@@ -165,13 +265,18 @@ public final class CausalLm implements AutoCloseable {
 
         /** Logits after the new token at {@code row} (0-based among this step's tokens). */
         public float[] logits(int row) throws OrtException {
+            return logits(0, row);
+        }
+
+        /** Logits of batch row {@code sequence} after its token at {@code position}. */
+        public float[] logits(int sequence, int position) throws OrtException {
             if (logits == null) {
                 FloatBuffer buffer = ((OnnxTensor) result.get("logits").orElseThrow()).getFloatBuffer();
                 logits = new float[buffer.remaining()];
                 buffer.get(logits);
             }
             float[] out = new float[vocabSize];
-            System.arraycopy(logits, row * vocabSize, out, 0, vocabSize);
+            System.arraycopy(logits, (sequence * newTokens + position) * vocabSize, out, 0, vocabSize);
             return out;
         }
 

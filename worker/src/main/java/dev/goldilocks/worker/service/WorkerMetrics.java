@@ -2,6 +2,7 @@ package dev.goldilocks.worker.service;
 
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The worker's Prometheus metrics, in the vocabulary of Triton and vLLM: requests by outcome, queue and
- * compute time, time to first token, time per output token, tokens, sequences in flight and queue length,
+ * compute time, batch size, time to first token, time per output token, tokens, sequences in flight and queue length,
  * per model. Labels are bounded: model (configured names only), rpc and outcome.
  */
 public final class WorkerMetrics {
@@ -40,6 +41,13 @@ public final class WorkerMetrics {
 
     void queued(String model, long nanos) {
         timer("goldilocks.worker.queue", "Time waiting in the model's queue", model).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Requests that ran together in one model call. */
+    public void batched(String model, String rpc, int size) {
+        DistributionSummary.builder("goldilocks.worker.batch.size").description("Requests run together in one batch")
+                .tags("model", model, "rpc", rpc).serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
+                .register(registry).record(size);
     }
 
     void computed(String model, String rpc, long nanos) {

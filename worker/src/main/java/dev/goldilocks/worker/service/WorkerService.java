@@ -19,7 +19,7 @@ import dev.goldilocks.worker.generate.FinishReason;
 import dev.goldilocks.worker.generate.GeneratedToken;
 import dev.goldilocks.worker.generate.GenerationResult;
 import dev.goldilocks.worker.generate.GenerationSettings;
-import dev.goldilocks.worker.generate.Generator;
+import dev.goldilocks.worker.generate.DecodeLoop;
 import dev.goldilocks.worker.generate.Scorer;
 import dev.goldilocks.worker.model.SessionFactory;
 import io.grpc.Context;
@@ -34,8 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's gRPC service. Handlers validate on the gRPC thread, then hand the model call to the
- * model's bounded queue: a blocking ONNX Runtime call never runs on a gRPC or Netty thread.
+ * The worker's gRPC service. Handlers validate on the gRPC thread, then hand the request to the model's
+ * bounded queues, whose batching threads run ONNX Runtime: a blocking model call never runs on a gRPC
+ * or Netty thread.
  */
 public final class WorkerService extends WorkerGrpc.WorkerImplBase {
 
@@ -70,24 +71,48 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                     hosted.config().maxNewTokens());
             int[] prompt = promptTokens(hosted, request.getPrompt(), 1);
             Context context = Context.current();
-            submit(hosted, received, out, started -> {
-                GenerationResult result = new Generator(hosted.model()).generate(prompt, settings,
-                        (text, tokens) -> out.next(WorkerGenerateChunk.newBuilder().setText(text)
-                                .addAllTokens(tokens(tokens)).build()),
-                        context::isCancelled);
-                long finished = System.nanoTime();
-                long firstToken = started + result.timeToFirstTokenNanos();
-                String name = hosted.config().name();
-                metrics.computed(name, "generate", finished - started);
-                metrics.generated(name, result.promptTokens(), result.tokens().size(), firstToken - received,
-                        finished - firstToken);
-                out.complete(WorkerGenerateChunk.newBuilder()
-                        .setFinishReason(finishReason(result.finishReason()))
-                        .setPromptTokens(result.promptTokens())
-                        .setCompletionTokens(result.tokens().size())
-                        .setTiming(timing(received, started, finished, firstToken))
-                        .build());
-            });
+            String name = hosted.config().name();
+            boolean queued = hosted.generations().offer(new DecodeLoop.Job(prompt, settings,
+                    (text, tokens) -> out.next(WorkerGenerateChunk.newBuilder().setText(text)
+                            .addAllTokens(tokens(tokens)).build()),
+                    new DecodeLoop.Caller() {
+                        private long started;
+
+                        @Override
+                        public boolean cancelled() {
+                            return context.isCancelled();
+                        }
+
+                        @Override
+                        public void started(long startedNanos) {
+                            started = startedNanos;
+                            metrics.queued(name, started - received);
+                        }
+
+                        @Override
+                        public void finished(GenerationResult result, int largestBatch) {
+                            long finished = System.nanoTime();
+                            long firstToken = started + result.timeToFirstTokenNanos();
+                            metrics.computed(name, "generate", finished - started);
+                            metrics.generated(name, result.promptTokens(), result.tokens().size(),
+                                    firstToken - received, finished - firstToken);
+                            out.complete(WorkerGenerateChunk.newBuilder()
+                                    .setFinishReason(finishReason(result.finishReason()))
+                                    .setPromptTokens(result.promptTokens())
+                                    .setCompletionTokens(result.tokens().size())
+                                    .setTiming(timing(received, started, finished, firstToken)
+                                            .setBatchSize(largestBatch))
+                                    .build());
+                        }
+
+                        @Override
+                        public void failed(Exception e) {
+                            out.fail(failure(context, name, e));
+                        }
+                    }));
+            if (!queued) {
+                out.fail(queueFull(hosted));
+            }
         } catch (StatusRuntimeException e) {
             out.fail(e);
         }
@@ -110,18 +135,46 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                         + continuation.length) + " tokens, more than the model's context of "
                         + hosted.model().contextTokens());
             }
-            submit(hosted, received, out, started -> {
-                List<GeneratedToken> scored = new Scorer(hosted.model()).score(prompt, continuation);
-                long finished = System.nanoTime();
-                metrics.computed(hosted.config().name(), "score", finished - started);
-                double sum = 0;
-                for (GeneratedToken t : scored) {
-                    sum += t.logprob();
+            Context context = Context.current();
+            String name = hosted.config().name();
+            boolean queued = hosted.scores().offer(new Scorer.Pair(prompt, continuation), new Batcher.Caller<>() {
+                private long started;
+                private int batchSize;
+
+                @Override
+                public boolean cancelled() {
+                    return context.isCancelled();
                 }
-                out.complete(WorkerScoreResponse.newBuilder().setLogprob(sum).addAllTokens(tokens(scored))
-                        .setPromptTokens(prompt.length).setTiming(timing(received, started, finished, finished))
-                        .build());
+
+                @Override
+                public void started(long startedNanos, int batchSize) {
+                    started = startedNanos;
+                    this.batchSize = batchSize;
+                    metrics.queued(name, started - received);
+                    metrics.batched(name, "score", batchSize);
+                }
+
+                @Override
+                public void done(List<GeneratedToken> scored) {
+                    long finished = System.nanoTime();
+                    metrics.computed(name, "score", finished - started);
+                    double sum = 0;
+                    for (GeneratedToken t : scored) {
+                        sum += t.logprob();
+                    }
+                    out.complete(WorkerScoreResponse.newBuilder().setLogprob(sum).addAllTokens(tokens(scored))
+                            .setPromptTokens(prompt.length).setTiming(timing(received, started, finished, finished)
+                                    .setBatchSize(batchSize)).build());
+                }
+
+                @Override
+                public void failed(Exception e) {
+                    out.fail(failure(context, name, e));
+                }
             });
+            if (!queued) {
+                out.fail(queueFull(hosted));
+            }
         } catch (StatusRuntimeException e) {
             out.fail(e);
         }
@@ -182,32 +235,25 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
         return ids;
     }
 
-    /** Runs {@code work} on the model's queue; answers RESOURCE_EXHAUSTED at once when the queue is full. */
-    private void submit(HostedModel hosted, long received, MeteredCall<?> out, ModelCall work) {
-        Context context = Context.current();
-        String name = hosted.config().name();
-        boolean queued = hosted.trySubmit(() -> {
-            long started = System.nanoTime();
-            metrics.queued(name, started - received);
-            if (context.isCancelled()) {
-                out.fail(cancelledStatus(context, "while queued"));
-                return;
-            }
-            try {
-                work.run(started);
-            } catch (Cancelled e) {
-                out.fail(cancelledStatus(context, "while generating"));
-            } catch (OrtException | RuntimeException e) {
-                LOG.error("model {} failed", name, e);
-                out.fail(Status.INTERNAL.withDescription("model " + name + " failed: " + e.getMessage())
-                        .asRuntimeException());
-            }
-        });
-        if (!queued) {
-            out.fail(Status.RESOURCE_EXHAUSTED.withDescription("model " + name + ": queue full ("
-                    + hosted.queueLength() + " waiting, " + hosted.inFlight() + " running); retry later")
-                    .asRuntimeException());
+    private static StatusRuntimeException queueFull(HostedModel hosted) {
+        return Status.RESOURCE_EXHAUSTED.withDescription("model " + hosted.config().name() + ": queue full ("
+                + hosted.queueLength() + " waiting, " + hosted.inFlight() + " running); retry later")
+                .asRuntimeException();
+    }
+
+    /** The status for a model call that did not finish: the caller left, or the model failed. */
+    private static StatusRuntimeException failure(Context context, String model, Exception e) {
+        if (e instanceof Cancelled) {
+            return cancelledStatus(context, "while generating");
         }
+        if (e instanceof Batcher.CancellationException || e instanceof DecodeLoop.LeftQueue) {
+            return cancelledStatus(context, "while queued");
+        }
+        if (e instanceof Batcher.ClosedException || e instanceof DecodeLoop.Closed) {
+            return Status.UNAVAILABLE.withDescription("model " + model + ": " + e.getMessage()).asRuntimeException();
+        }
+        LOG.error("model {} failed", model, e);
+        return Status.INTERNAL.withDescription("model " + model + " failed: " + e.getMessage()).asRuntimeException();
     }
 
     private static StatusRuntimeException cancelledStatus(Context context, String when) {
@@ -218,12 +264,12 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
         return Status.CANCELLED.withDescription("client cancelled " + when).asRuntimeException();
     }
 
-    private static WorkerTiming timing(long received, long started, long finished, long firstToken) {
+    private static WorkerTiming.Builder timing(long received, long started, long finished, long firstToken) {
         return WorkerTiming.newBuilder()
                 .setQueueSeconds((started - received) / NANOS)
                 .setComputeSeconds((finished - started) / NANOS)
                 .setTimeToFirstTokenSeconds((firstToken - received) / NANOS)
-                .build();
+                .setBatchSize(1);
     }
 
     private static dev.goldilocks.proto.v1.FinishReason finishReason(FinishReason reason) {
@@ -238,11 +284,5 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
     private static List<Token> tokens(List<GeneratedToken> tokens) {
         return tokens.stream().map(t -> Token.newBuilder().setId(t.id()).setText(t.text()).setLogprob(t.logprob())
                 .build()).toList();
-    }
-
-    /** A model call that may fail with an ONNX Runtime error. */
-    @FunctionalInterface
-    private interface ModelCall {
-        void run(long startedNanos) throws OrtException;
     }
 }

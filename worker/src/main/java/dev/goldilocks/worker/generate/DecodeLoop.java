@@ -1,0 +1,226 @@
+package dev.goldilocks.worker.generate;
+
+import ai.onnxruntime.OrtException;
+import dev.goldilocks.worker.model.CausalLm;
+import dev.goldilocks.worker.model.KvBatch;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+
+/**
+ * Continuous (iteration-level) batching of generation for one model, as vLLM and TGI do: one thread
+ * runs every decoding step for all running sequences as one batch, each row with its own cache
+ * length. Between steps a waiting sequence joins (its prompt runs first, alone) and a finished,
+ * cancelled or expired one leaves and its cache is freed. At most max_sequences run; at most
+ * max_queue wait, and {@link #offer} refuses at once past that.
+ */
+public final class DecodeLoop implements AutoCloseable {
+
+    /** The side of one request: whether it left, and how it ended. */
+    public interface Caller {
+        boolean cancelled();
+
+        /** The sequence left the queue and its prompt is about to run. */
+        void started(long startedNanos);
+
+        /** @param largestBatch the most sequences that decoded together with this one */
+        void finished(GenerationResult result, int largestBatch);
+
+        void failed(Exception e);
+    }
+
+    /** A request to generate. */
+    public record Job(int[] prompt, GenerationSettings settings, GenerationListener listener, Caller caller) {
+    }
+
+    /** Told to a caller that left while it waited in the queue. */
+    public static final class LeftQueue extends Exception {
+        LeftQueue() {
+            super("left the queue before it ran", null, false, false);
+        }
+    }
+
+    /** Told to a caller still queued when the loop closed. */
+    public static final class Closed extends Exception {
+        Closed() {
+            super("the worker is shutting down; retry on another replica", null, false, false);
+        }
+    }
+
+    private static final class Running {
+        final Job job;
+        final Decoding decoding;
+        KvBatch.Row cache;
+        int largestBatch = 1;
+
+        Running(Job job, Decoding decoding, KvBatch.Row cache) {
+            this.job = job;
+            this.decoding = decoding;
+            this.cache = cache;
+        }
+    }
+
+    private final CausalLm model;
+    private final int maxSequences;
+    private final IntConsumer batchSizes;
+    private final BlockingQueue<Job> queue;
+    private final Thread thread;
+    private final List<Running> running = new ArrayList<>();
+    private final List<KvBatch> open = new ArrayList<>();
+    private volatile boolean accepting = true;
+    private volatile int inFlight;
+
+    /** @param batchSizes told the size of every decoding step's batch */
+    public DecodeLoop(String name, CausalLm model, int maxSequences, int maxQueue, IntConsumer batchSizes) {
+        this.model = model;
+        this.maxSequences = maxSequences;
+        this.batchSizes = batchSizes;
+        this.queue = new ArrayBlockingQueue<>(Math.max(1, maxQueue));
+        this.thread = new Thread(this::loop, "decode-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Queues a sequence; false when the queue is full or the loop is closing. */
+    public boolean offer(Job job) {
+        return accepting && queue.offer(job);
+    }
+
+    public int queueLength() {
+        return queue.size();
+    }
+
+    /** Sequences decoding now. */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    private void loop() {
+        while (accepting || !queue.isEmpty() || !running.isEmpty()) {
+            try {
+                admit();
+                leaveIfCancelled();
+                if (!running.isEmpty()) {
+                    step();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (OrtException | RuntimeException e) {
+                // The batch's step failed: every sequence in it fails, the loop goes on with new ones.
+                running.forEach(r -> r.job.caller().failed(e));
+                running.clear();
+            }
+            inFlight = running.size();
+            closeUnused();
+        }
+        running.forEach(r -> r.job.caller().failed(new Closed()));
+        running.clear();
+        closeUnused();
+    }
+
+    /** Takes waiting sequences while there is room, and runs each one's prompt. */
+    private void admit() throws InterruptedException {
+        while (running.size() < maxSequences) {
+            Job job = running.isEmpty() ? queue.poll(50, TimeUnit.MILLISECONDS) : queue.poll();
+            if (job == null) {
+                return;
+            }
+            if (job.caller().cancelled()) {
+                job.caller().failed(new LeftQueue());
+                continue;
+            }
+            long started = System.nanoTime();
+            job.caller().started(started);
+            Decoding decoding = new Decoding(model, job.prompt(), job.settings(), job.listener(), started);
+            KvBatch cache;
+            try {
+                CausalLm.Step prefill = model.forward(job.prompt(), null);
+                cache = prefill.cache();
+                open.add(cache);
+                decoding.accept(prefill.lastLogits());
+            } catch (OrtException | RuntimeException e) {
+                job.caller().failed(e); // this prompt failed; the running sequences are not affected
+                continue;
+            }
+            Running sequence = new Running(job, decoding, new KvBatch.Row(cache, 0));
+            if (decoding.finished()) {
+                job.caller().finished(decoding.result(), 1);
+            } else {
+                running.add(sequence);
+            }
+            inFlight = running.size();
+        }
+    }
+
+    private void leaveIfCancelled() {
+        for (Iterator<Running> it = running.iterator(); it.hasNext(); ) {
+            Running r = it.next();
+            if (r.job.caller().cancelled()) {
+                it.remove();
+                r.job.caller().failed(new Cancelled());
+            }
+        }
+    }
+
+    /** One decoding step for every running sequence; the finished ones leave. */
+    private void step() throws OrtException {
+        List<KvBatch.Row> rows = running.stream().map(r -> r.cache).toList();
+        KvBatch past = rows.get(0).batch().isExactly(rows) ? rows.get(0).batch() : model.gather(rows);
+        if (!open.contains(past)) {
+            open.add(past);
+        }
+        int[] tokens = running.stream().mapToInt(r -> r.decoding.lastToken()).toArray();
+        CausalLm.Step step = model.decode(past, tokens);
+        KvBatch next = step.cache();
+        open.add(next);
+        batchSizes.accept(tokens.length);
+        List<Running> finished = new ArrayList<>();
+        for (int i = 0; i < running.size(); i++) {
+            Running r = running.get(i);
+            r.cache = new KvBatch.Row(next, i);
+            r.largestBatch = Math.max(r.largestBatch, tokens.length);
+            r.decoding.accept(step.logits(i, 0));
+            if (r.decoding.finished()) {
+                finished.add(r);
+            }
+        }
+        running.removeAll(finished);
+        finished.forEach(r -> r.job.caller().finished(r.decoding.result(), r.largestBatch));
+    }
+
+    /** Frees every cache no running sequence points into. */
+    private void closeUnused() {
+        for (Iterator<KvBatch> it = open.iterator(); it.hasNext(); ) {
+            KvBatch cache = it.next();
+            if (running.stream().noneMatch(r -> r.cache.batch() == cache)) {
+                cache.close();
+                it.remove();
+            }
+        }
+    }
+
+    /** Stops taking sequences; those queued and running finish, up to the timeout. */
+    public void drain(long timeout, TimeUnit unit) throws InterruptedException {
+        accepting = false;
+        thread.join(Math.max(1, unit.toMillis(timeout)));
+    }
+
+    /**
+     * Stops taking sequences and fails those still queued (none is dropped unanswered); running ones end
+     * with {@link Closed} at the next step. Waits up to 10 s so that the model is not closed under a step.
+     */
+    @Override
+    public void close() throws InterruptedException {
+        accepting = false;
+        List<Job> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(job -> job.caller().failed(new Closed()));
+        thread.interrupt();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+    }
+}

@@ -1,0 +1,163 @@
+package dev.goldilocks.worker.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Dynamic batching of whole requests, as Triton's dynamic batcher does: the first waiting request
+ * opens a batch, requests arriving within the queue delay join it up to the maximum batch size, and
+ * the batch runs as one model call on this batcher's thread. The queue is bounded: {@link #offer}
+ * refuses at once when it is full.
+ *
+ * @param <I> one request's input
+ * @param <O> one request's answer
+ */
+public final class Batcher<I, O> implements AutoCloseable {
+
+    /** Runs a batch; returns one answer per input, in order. */
+    @FunctionalInterface
+    public interface BatchFunction<I, O> {
+        List<O> apply(List<I> inputs) throws Exception;
+    }
+
+    /** One waiting request's side: it may have left, and hears how its batch went. */
+    public interface Caller<O> {
+        boolean cancelled();
+
+        /** Called when the batch starts, with its size, before the model runs. */
+        void started(long startedNanos, int batchSize);
+
+        void done(O answer);
+
+        void failed(Exception e);
+    }
+
+    private record Waiting<I, O>(I input, Caller<O> caller) {
+    }
+
+    private final BatchFunction<I, O> function;
+    private final int maxBatch;
+    private final long delayNanos;
+    private final BlockingQueue<Waiting<I, O>> queue;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile int inFlight;
+
+    public Batcher(String name, BatchFunction<I, O> function, int maxBatch, long maxDelay, TimeUnit unit,
+                   int maxQueue) {
+        this.function = function;
+        this.maxBatch = maxBatch;
+        this.delayNanos = unit.toNanos(maxDelay);
+        this.queue = new ArrayBlockingQueue<>(Math.max(1, maxQueue));
+        this.thread = new Thread(this::loop, "batcher-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Queues one request; false when the queue is full or the batcher is closing. */
+    public boolean offer(I input, Caller<O> caller) {
+        return running && queue.offer(new Waiting<>(input, caller));
+    }
+
+    public int queueLength() {
+        return queue.size();
+    }
+
+    /** Requests in the batch that is running now. */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    private void loop() {
+        while (running || !queue.isEmpty()) {
+            try {
+                Waiting<I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    run(collect(first));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private List<Waiting<I, O>> collect(Waiting<I, O> first) throws InterruptedException {
+        List<Waiting<I, O>> batch = new ArrayList<>(maxBatch);
+        batch.add(first);
+        long until = System.nanoTime() + delayNanos;
+        while (batch.size() < maxBatch) {
+            long left = until - System.nanoTime();
+            Waiting<I, O> next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+        }
+        return batch;
+    }
+
+    private void run(List<Waiting<I, O>> waiting) {
+        // A request that left while it waited is answered now and does not take a row in the batch.
+        List<Waiting<I, O>> batch = new ArrayList<>(waiting.size());
+        for (Waiting<I, O> w : waiting) {
+            if (w.caller().cancelled()) {
+                w.caller().failed(new CancellationException());
+            } else {
+                batch.add(w);
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        batch.forEach(w -> w.caller().started(started, batch.size()));
+        inFlight = batch.size();
+        try {
+            List<O> answers = function.apply(batch.stream().map(Waiting::input).toList());
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).caller().done(answers.get(i));
+            }
+        } catch (Exception e) {
+            batch.forEach(w -> w.caller().failed(e));
+        } finally {
+            inFlight = 0;
+        }
+    }
+
+    /** Thrown to a caller that was cancelled while it waited for a batch. */
+    public static final class CancellationException extends Exception {
+        CancellationException() {
+            super("left the queue before its batch ran", null, false, false);
+        }
+    }
+
+    /** Told to a caller still queued when the batcher closed. */
+    public static final class ClosedException extends Exception {
+        ClosedException() {
+            super("the worker is shutting down; retry on another replica", null, false, false);
+        }
+    }
+
+    /** Stops taking requests and lets the thread finish what is queued. */
+    public void drain(long timeout, TimeUnit unit) throws InterruptedException {
+        running = false;
+        thread.join(unit.toMillis(timeout));
+    }
+
+    /**
+     * Stops taking requests, fails those still queued (none is dropped unanswered) and waits up to 10 s
+     * for the running batch, so that the model is not closed under it.
+     */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        List<Waiting<I, O>> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(w -> w.caller().failed(new ClosedException()));
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+    }
+}
