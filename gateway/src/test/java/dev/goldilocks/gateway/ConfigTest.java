@@ -72,4 +72,27 @@ class ConfigTest {
                 "models: {generic: {path: x, device: gpu}}", "worker.yaml"), Path.of(".")))
                 .hasMessageStartingWith("models.generic.device: must be cpu or cuda:N");
     }
+
+    @Test
+    void workerConfigNamesBatchingRolePriceAndEncoderFiles() {
+        WorkerConfig c = WorkerConfigReader.read(ConfigNode.parse("""
+                models:
+                  math-specialist: {path: m, role: specialist, domain: math, max_batch_size: 16,
+                                    max_queue_delay_us: 500, usd_per_1k_completion_tokens: 0.002}
+                  minilm: {kind: encoder, model_file: "classpath:/all-minilm-l6-v2-q.onnx",
+                           tokenizer_file: "classpath:/all-minilm-l6-v2-q-tokenizer.json"}
+                """, "worker.yaml"), Path.of("/etc/goldilocks"));
+        assertThat(c.models().get(0).maxBatchSize()).isEqualTo(16);
+        assertThat(c.models().get(0).maxQueueDelayMicros()).isEqualTo(500);
+        assertThat(c.models().get(0).info().domain()).contains("math");
+        assertThat(c.models().get(0).info().usdPer1kCompletionTokens()).isEqualTo(0.002);
+        assertThat(c.models().get(0).modelFile()).isEqualTo("/etc/goldilocks/m/model.onnx");
+        assertThat(c.models().get(1).modelFile()).isEqualTo("classpath:/all-minilm-l6-v2-q.onnx");
+        assertThatThrownBy(() -> WorkerConfigReader.read(ConfigNode.parse(
+                "models: {s: {path: x, role: specialist}}", "worker.yaml"), Path.of(".")))
+                .hasMessageStartingWith("models.s.domain: a specialist needs its domain");
+        assertThatThrownBy(() -> WorkerConfigReader.read(ConfigNode.parse(
+                "models: {s: {model_file: x.onnx}}", "worker.yaml"), Path.of(".")))
+                .hasMessageStartingWith("models.s.path");
+    }
 }

@@ -70,10 +70,10 @@ public final class WorkerServer implements AutoCloseable {
                 WarmUp.run(hosted);
                 metrics.watch(hosted);
                 models.put(model.name(), hosted);
-                LOG.info("model {} loaded and warmed up from {} in {} ms", model.name(), model.path(),
+                LOG.info("model {} loaded and warmed up from {} in {} ms", model.name(), model.modelFile(),
                         (System.nanoTime() - t0) / 1_000_000);
             }
-        } catch (IOException | OrtException | RuntimeException e) {
+        } catch (Exception e) {
             worker.close();
             throw new IOException("worker: cannot load models: " + e.getMessage(), e);
         }

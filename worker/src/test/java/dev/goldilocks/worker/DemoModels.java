@@ -1,6 +1,7 @@
 package dev.goldilocks.worker;
 
 import dev.goldilocks.worker.config.ModelConfig;
+import dev.goldilocks.worker.config.ModelInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -19,6 +20,15 @@ public final class DemoModels {
             throw new IllegalStateException("demo models not found in " + dir + " (set -Dgoldilocks.models)");
         }
         return dir;
+    }
+
+    public static final String ENCODER = "minilm";
+
+    /** all-MiniLM-L6-v2 from the langchain4j artifact's resources, as an encoder model. */
+    public static ModelConfig encoder() {
+        return new ModelConfig(ENCODER, ModelConfig.ENCODER, Path.of("."), "cpu", 1, 2, 8, 256, 8, 2000,
+                "classpath:/all-minilm-l6-v2-q.onnx", "classpath:/all-minilm-l6-v2-q-tokenizer.json",
+                ModelInfo.UNSPECIFIED);
     }
 
     public static ModelConfig config(String name) {

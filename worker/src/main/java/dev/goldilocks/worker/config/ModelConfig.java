@@ -6,20 +6,25 @@ import java.nio.file.Path;
  * One model hosted by a worker.
  *
  * @param name           the name clients use
- * @param kind           "causal-lm" (the only kind served so far)
- * @param path           folder with model.onnx, tokenizer.json and config.json
+ * @param kind           "causal-lm" (Generate, Score) or "encoder" (Embed)
+ * @param path           folder with model.onnx, tokenizer.json and (causal-lm) config.json
  * @param device         "cpu" or "cuda:N"
  * @param threads        ONNX Runtime intra-op threads for this model's session
  * @param maxConcurrent  sequences computed at once
  * @param maxQueue       requests allowed to wait; beyond it the worker answers RESOURCE_EXHAUSTED
  * @param maxNewTokens   upper bound of max_new_tokens for this model
  * @param maxBatchSize   Score requests run together in one batch at most
- * @param maxQueueDelayMicros how long the first waiting Score request holds its batch open for others
+ * @param maxQueueDelayMicros how long the first waiting Score or Embed request holds its batch open for others
+ * @param modelFile      the ONNX file: a path, or classpath:/name for one shipped in a Maven artifact
+ * @param tokenizerFile  the tokenizer.json, likewise
+ * @param info           role, domain and price, reported to gateways
  */
 public record ModelConfig(String name, String kind, Path path, String device, int threads, int maxConcurrent,
-                          int maxQueue, int maxNewTokens, int maxBatchSize, int maxQueueDelayMicros) {
+                          int maxQueue, int maxNewTokens, int maxBatchSize, int maxQueueDelayMicros,
+                          String modelFile, String tokenizerFile, ModelInfo info) {
 
     public static final String CAUSAL_LM = "causal-lm";
+    public static final String ENCODER = "encoder";
     public static final int DEFAULT_MAX_BATCH_SIZE = 8;
     public static final int DEFAULT_MAX_QUEUE_DELAY_MICROS = 2000;
 
@@ -27,6 +32,7 @@ public record ModelConfig(String name, String kind, Path path, String device, in
     public ModelConfig(String name, String kind, Path path, String device, int threads, int maxConcurrent,
                        int maxQueue, int maxNewTokens) {
         this(name, kind, path, device, threads, maxConcurrent, maxQueue, maxNewTokens, DEFAULT_MAX_BATCH_SIZE,
-                DEFAULT_MAX_QUEUE_DELAY_MICROS);
+                DEFAULT_MAX_QUEUE_DELAY_MICROS, path.resolve("model.onnx").toString(),
+                path.resolve("tokenizer.json").toString(), ModelInfo.UNSPECIFIED);
     }
 }

@@ -3,6 +3,7 @@ package dev.goldilocks.worker.config;
 import dev.goldilocks.common.config.ConfigNode;
 import dev.goldilocks.common.grpc.TlsFiles;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,7 +20,8 @@ import java.util.Set;
  */
 public final class WorkerConfigReader {
 
-    private static final Set<String> KINDS = Set.of(ModelConfig.CAUSAL_LM);
+    private static final Set<String> KINDS = Set.of(ModelConfig.CAUSAL_LM, ModelConfig.ENCODER);
+    private static final String CLASSPATH = "classpath:";
     private static final int MAX_CONTEXT_TOKENS = 1 << 20;
 
     private WorkerConfigReader() {
@@ -46,16 +48,44 @@ public final class WorkerConfigReader {
         if (!device.equals("cpu") && !device.matches("cuda:\\d+")) {
             throw node.error("device", "must be cpu or cuda:N, got '" + device + "'");
         }
+        String kind = node.oneOf("kind", ModelConfig.CAUSAL_LM, KINDS);
+        // A causal LM is a folder (its config.json is read too); an encoder may name its two files instead.
+        Path path = baseDir.resolve(kind.equals(ModelConfig.CAUSAL_LM) || !node.has("model_file")
+                ? node.requiredString("path") : node.string("path", ".")).normalize();
         return new ModelConfig(
                 name,
-                node.oneOf("kind", ModelConfig.CAUSAL_LM, KINDS),
-                baseDir.resolve(node.requiredString("path")).normalize(),
+                kind,
+                path,
                 device,
                 node.integer("threads", 1, 1, 256),
                 node.integer("max_concurrent", 2, 1, 4096),
                 node.integer("max_queue", 64, 0, 1 << 20),
                 node.integer("max_new_tokens", 256, 1, MAX_CONTEXT_TOKENS),
                 node.integer("max_batch_size", ModelConfig.DEFAULT_MAX_BATCH_SIZE, 1, 1024),
-                node.integer("max_queue_delay_us", ModelConfig.DEFAULT_MAX_QUEUE_DELAY_MICROS, 0, 10_000_000));
+                node.integer("max_queue_delay_us", ModelConfig.DEFAULT_MAX_QUEUE_DELAY_MICROS, 0, 10_000_000),
+                file(node, "model_file", path.resolve("model.onnx"), baseDir),
+                file(node, "tokenizer_file", path.resolve("tokenizer.json"), baseDir),
+                info(node));
+    }
+
+    /** A file path (relative to the config) or classpath:/name for one inside a Maven artifact. */
+    private static String file(ConfigNode node, String key, Path fallback, Path baseDir) {
+        String value = node.string(key, fallback.toString());
+        return value.startsWith(CLASSPATH) ? value : baseDir.resolve(value).normalize().toString();
+    }
+
+    private static ModelInfo info(ConfigNode node) {
+        String role = node.string("role", "");
+        if (!role.isEmpty() && !role.equals("generic") && !role.equals("specialist")) {
+            throw node.error("role", "must be generic or specialist, got '" + role + "'");
+        }
+        String domain = node.string("domain", "");
+        if (role.equals("specialist") && domain.isEmpty()) {
+            throw node.error("domain", "a specialist needs its domain");
+        }
+        return new ModelInfo(role, domain.isEmpty() ? Optional.empty() : Optional.of(domain),
+                node.number("usd_per_1k_prompt_tokens", 0, 0, 1e6),
+                node.number("usd_per_1k_completion_tokens", 0, 0, 1e6),
+                node.number("usd_per_device_hour", 0, 0, 1e6));
     }
 }

@@ -4,6 +4,7 @@ import dev.goldilocks.common.grpc.BadRequests;
 import ai.onnxruntime.OrtException;
 import dev.goldilocks.proto.v1.EmbedRequest;
 import dev.goldilocks.proto.v1.EmbedResponse;
+import dev.goldilocks.proto.v1.Embedding;
 import dev.goldilocks.proto.v1.ModelStatus;
 import dev.goldilocks.proto.v1.StatusRequest;
 import dev.goldilocks.proto.v1.StatusResponse;
@@ -21,6 +22,7 @@ import dev.goldilocks.worker.generate.GenerationResult;
 import dev.goldilocks.worker.generate.GenerationSettings;
 import dev.goldilocks.worker.generate.DecodeLoop;
 import dev.goldilocks.worker.generate.Scorer;
+import dev.goldilocks.worker.model.CausalLm;
 import dev.goldilocks.worker.model.SessionFactory;
 import io.grpc.Context;
 import io.grpc.Deadline;
@@ -42,6 +44,7 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerService.class);
     private static final double NANOS = 1e9;
+    private static final int MAX_TEXTS = 256;
 
     private final Map<String, HostedModel> models;
     private final Set<String> configured;
@@ -129,11 +132,11 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
             if (request.getContinuation().isEmpty()) {
                 throw BadRequests.invalid("continuation", "must not be empty");
             }
-            int[] continuation = hosted.model().tokenizer().encode(request.getContinuation());
-            if (prompt.length + continuation.length > hosted.model().contextTokens()) {
+            int[] continuation = causal(hosted).tokenizer().encode(request.getContinuation());
+            if (prompt.length + continuation.length > causal(hosted).contextTokens()) {
                 throw BadRequests.invalid("continuation", "prompt and continuation are " + (prompt.length
                         + continuation.length) + " tokens, more than the model's context of "
-                        + hosted.model().contextTokens());
+                        + causal(hosted).contextTokens());
             }
             Context context = Context.current();
             String name = hosted.config().name();
@@ -182,12 +185,64 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
 
     @Override
     public void embed(EmbedRequest request, StreamObserver<EmbedResponse> responses) {
+        long received = System.nanoTime();
         MeteredCall<EmbedResponse> out = new MeteredCall<>(responses, metrics, "embed");
         try {
             HostedModel hosted = model(request.getModel());
             out.model(hosted.config().name());
-            out.fail(Status.FAILED_PRECONDITION.withDescription("model: '" + hosted.config().name() + "' is a "
-                    + hosted.config().kind() + " model; Embed needs an encoder model").asRuntimeException());
+            Batcher<List<String>, float[][]> embeddings = hosted.embeddings().orElseThrow(() ->
+                    Status.FAILED_PRECONDITION.withDescription("model: '" + hosted.config().name() + "' is a "
+                            + hosted.config().kind() + " model; Embed needs an encoder model").asRuntimeException());
+            if (request.getTextsCount() == 0) {
+                throw BadRequests.invalid("texts", "must not be empty");
+            }
+            if (request.getTextsCount() > MAX_TEXTS) {
+                throw BadRequests.invalid("texts", request.getTextsCount() + " texts; at most " + MAX_TEXTS
+                        + " per request");
+            }
+            Context context = Context.current();
+            String name = hosted.config().name();
+            boolean queued = embeddings.offer(List.copyOf(request.getTextsList()), new Batcher.Caller<>() {
+                private long started;
+                private int batchSize;
+
+                @Override
+                public boolean cancelled() {
+                    return context.isCancelled();
+                }
+
+                @Override
+                public void started(long startedNanos, int batchSize) {
+                    started = startedNanos;
+                    this.batchSize = batchSize;
+                    metrics.queued(name, started - received);
+                    metrics.batched(name, "embed", batchSize);
+                }
+
+                @Override
+                public void done(float[][] vectors) {
+                    long finished = System.nanoTime();
+                    metrics.computed(name, "embed", finished - started);
+                    EmbedResponse.Builder response = EmbedResponse.newBuilder()
+                            .setTiming(timing(received, started, finished, finished).setBatchSize(batchSize));
+                    for (float[] vector : vectors) {
+                        Embedding.Builder embedding = Embedding.newBuilder();
+                        for (float v : vector) {
+                            embedding.addValues(v);
+                        }
+                        response.addEmbeddings(embedding);
+                    }
+                    out.complete(response.build());
+                }
+
+                @Override
+                public void failed(Exception e) {
+                    out.fail(failure(context, name, e));
+                }
+            });
+            if (!queued) {
+                out.fail(queueFull(hosted));
+            }
         } catch (StatusRuntimeException e) {
             out.fail(e);
         }
@@ -201,12 +256,24 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                         .setName(m.config().name())
                         .setKind(m.config().kind())
                         .setState(ModelStatus.State.READY)
-                        .setContextTokens(m.model().contextTokens())
+                        .setContextTokens(m.contextTokens())
+                        .setRole(m.config().info().role())
+                        .setDomain(m.config().info().domain().orElse(""))
+                        .setUsdPer1KPromptTokens(m.config().info().usdPer1kPromptTokens())
+                        .setUsdPer1KCompletionTokens(m.config().info().usdPer1kCompletionTokens())
+                        .setUsdPerDeviceHour(m.config().info().usdPerDeviceHour())
                         .setQueueLength(m.queueLength())
                         .setInFlight(m.inFlight())
                         .setDevice(SessionFactory.effectiveDevice(m.config()))));
         responses.onNext(status.build());
         responses.onCompleted();
+    }
+
+    /** The hosted causal LM, or FAILED_PRECONDITION naming the model when it is an encoder. */
+    private static CausalLm causal(HostedModel hosted) {
+        return hosted.causalLm().orElseThrow(() -> Status.FAILED_PRECONDITION.withDescription("model: '"
+                + hosted.config().name() + "' is an encoder; Generate and Score need a causal-lm model")
+                .asRuntimeException());
     }
 
     private HostedModel model(String name) {
@@ -226,8 +293,8 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
         if (prompt.isEmpty()) {
             throw BadRequests.invalid("prompt", "must not be empty");
         }
-        int[] ids = hosted.model().tokenizer().encode(prompt);
-        int context = hosted.model().contextTokens();
+        int[] ids = causal(hosted).tokenizer().encode(prompt);
+        int context = causal(hosted).contextTokens();
         if (ids.length + room > context) {
             throw BadRequests.invalid("prompt", ids.length + " tokens do not fit the model's context of " + context
                     + " tokens" + (room > 0 ? " with room for a new token" : ""));

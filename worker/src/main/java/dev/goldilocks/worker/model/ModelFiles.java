@@ -1,0 +1,27 @@
+package dev.goldilocks.worker.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Opens a model file named in config: a path, or classpath:/name for one shipped inside a Maven artifact. */
+public final class ModelFiles {
+
+    private static final String CLASSPATH = "classpath:";
+
+    private ModelFiles() {
+    }
+
+    public static InputStream open(String source) throws IOException {
+        if (source.startsWith(CLASSPATH)) {
+            String name = source.substring(CLASSPATH.length());
+            InputStream in = ModelFiles.class.getResourceAsStream(name.startsWith("/") ? name : "/" + name);
+            if (in == null) {
+                throw new IOException(source + " is not on the worker's classpath");
+            }
+            return in;
+        }
+        return Files.newInputStream(Path.of(source));
+    }
+}
