@@ -2,12 +2,14 @@
 # Runs one benchmark and writes its results under load-tests/results/.
 #   load-tests/run.sh foundation    tokens/s per model, KV cache vs recompute, gateway overhead
 #   load-tests/run.sh router        domain classification latency, one at a time and batched
+#   load-tests/run.sh batching      worker throughput with dynamic/continuous batching vs batch size 1 vs direct ONNX Runtime
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-name=${1:?usage: load-tests/run.sh foundation|router}
+name=${1:?usage: load-tests/run.sh foundation|router|batching}
 case "$name" in
   foundation) main=dev.goldilocks.loadtests.FoundationBenchmark ;;
   router) main=dev.goldilocks.loadtests.RouterBenchmark ;;
+  batching) main=dev.goldilocks.loadtests.BatchingBenchmark ;;
   *) echo "unknown benchmark: $name" >&2; exit 2 ;;
 esac
 cd "$root"

@@ -1,6 +1,7 @@
 package dev.goldilocks.worker;
 
 import dev.goldilocks.worker.config.ModelConfig;
+import dev.goldilocks.worker.config.CudaSettings;
 import dev.goldilocks.worker.config.ModelInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ public final class DemoModels {
     public static ModelConfig encoder() {
         return new ModelConfig(ENCODER, ModelConfig.ENCODER, Path.of("."), "cpu", 1, 2, 8, 256, 8, 2000,
                 "classpath:/all-minilm-l6-v2-q.onnx", "classpath:/all-minilm-l6-v2-q-tokenizer.json",
-                ModelInfo.UNSPECIFIED);
+                ModelInfo.UNSPECIFIED, CudaSettings.DEFAULT);
     }
 
     public static ModelConfig config(String name) {

@@ -18,10 +18,11 @@ import java.nio.file.Path;
  * @param modelFile      the ONNX file: a path, or classpath:/name for one shipped in a Maven artifact
  * @param tokenizerFile  the tokenizer.json, likewise
  * @param info           role, domain and price, reported to gateways
+ * @param cuda           the CUDA arena settings (used on cuda:N only)
  */
 public record ModelConfig(String name, String kind, Path path, String device, int threads, int maxConcurrent,
                           int maxQueue, int maxNewTokens, int maxBatchSize, int maxQueueDelayMicros,
-                          String modelFile, String tokenizerFile, ModelInfo info) {
+                          String modelFile, String tokenizerFile, ModelInfo info, CudaSettings cuda) {
 
     public static final String CAUSAL_LM = "causal-lm";
     public static final String ENCODER = "encoder";
@@ -33,6 +34,6 @@ public record ModelConfig(String name, String kind, Path path, String device, in
                        int maxQueue, int maxNewTokens) {
         this(name, kind, path, device, threads, maxConcurrent, maxQueue, maxNewTokens, DEFAULT_MAX_BATCH_SIZE,
                 DEFAULT_MAX_QUEUE_DELAY_MICROS, path.resolve("model.onnx").toString(),
-                path.resolve("tokenizer.json").toString(), ModelInfo.UNSPECIFIED);
+                path.resolve("tokenizer.json").toString(), ModelInfo.UNSPECIFIED, CudaSettings.DEFAULT);
     }
 }

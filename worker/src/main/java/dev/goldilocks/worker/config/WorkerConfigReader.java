@@ -65,7 +65,10 @@ public final class WorkerConfigReader {
                 node.integer("max_queue_delay_us", ModelConfig.DEFAULT_MAX_QUEUE_DELAY_MICROS, 0, 10_000_000),
                 file(node, "model_file", path.resolve("model.onnx"), baseDir),
                 file(node, "tokenizer_file", path.resolve("tokenizer.json"), baseDir),
-                info(node));
+                info(node),
+                new CudaSettings((long) node.integer("gpu_mem_limit_mb", 0, 0, 1 << 24) << 20,
+                        node.oneOf("arena_extend_strategy", CudaSettings.DEFAULT.arenaExtendStrategy(),
+                                Set.of("kNextPowerOfTwo", "kSameAsRequested"))));
     }
 
     /** A file path (relative to the config) or classpath:/name for one inside a Maven artifact. */

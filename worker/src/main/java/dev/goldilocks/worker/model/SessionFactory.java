@@ -1,6 +1,7 @@
 package dev.goldilocks.worker.model;
 
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
@@ -10,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Session options for one model: threads from config, no spinning (cores are shared with the gRPC
- * threads and other models), and the CUDA execution provider for cuda:N devices when this ONNX
- * Runtime build has it, with one loud warning and CPU otherwise.
+ * threads and other models), and the CUDA execution provider for cuda:N devices (with the arena
+ * settings from config) when this ONNX Runtime build has it, with one loud warning and CPU otherwise.
  */
 public final class SessionFactory {
 
@@ -34,7 +35,12 @@ public final class SessionFactory {
         if (model.device().startsWith("cuda:")) {
             int device = Integer.parseInt(model.device().substring("cuda:".length()));
             if (OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-                options.addCUDA(device);
+                OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(device);
+                cuda.add("arena_extend_strategy", model.cuda().arenaExtendStrategy());
+                if (model.cuda().memLimitBytes() > 0) {
+                    cuda.add("gpu_mem_limit", Long.toString(model.cuda().memLimitBytes()));
+                }
+                options.addCUDA(cuda);
             } else {
                 LOG.warn("model {} is configured for {} but this ONNX Runtime build has no CUDA execution provider"
                         + " (build with -Pcuda and install CUDA 12 and cuDNN 9); running it on CPU", model.name(),

@@ -1,0 +1,312 @@
+package dev.goldilocks.loadtests;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.goldilocks.common.embed.OnnxSentenceEncoder;
+import dev.goldilocks.proto.v1.EmbedRequest;
+import dev.goldilocks.proto.v1.GenerationParams;
+import dev.goldilocks.proto.v1.WorkerGenerateChunk;
+import dev.goldilocks.proto.v1.WorkerGenerateRequest;
+import dev.goldilocks.proto.v1.WorkerGrpc;
+import dev.goldilocks.proto.v1.WorkerScoreRequest;
+import dev.goldilocks.proto.v1.WorkerTiming;
+import dev.goldilocks.worker.WorkerServer;
+import dev.goldilocks.worker.config.ModelConfig;
+import dev.goldilocks.worker.config.CudaSettings;
+import dev.goldilocks.worker.config.ModelInfo;
+import dev.goldilocks.worker.config.WorkerConfig;
+import dev.goldilocks.worker.generate.Sampler;
+import dev.goldilocks.worker.generate.Scorer;
+import dev.goldilocks.worker.model.CausalLm;
+import dev.goldilocks.worker.model.KvBatch;
+import dev.goldilocks.worker.model.ModelFiles;
+import dev.goldilocks.worker.model.SessionFactory;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The worker's batching, side by side in one run: throughput of Score, Embed and generation under 16,
+ * 32 and 64 closed-loop clients with batching on and with batch size 1, and against ONNX Runtime called
+ * directly in a loop at the batch size the server formed.
+ */
+public final class BatchingBenchmark {
+
+    private static final int[] LOADS = {16, 32, 64};
+    private static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MEASURE_NANOS = TimeUnit.SECONDS.toNanos(6);
+    private static final int THREADS = 2;
+    private static final int MAX_BATCH = 64;
+    private static final int NEW_TOKENS = 32;
+    private static final String ENCODER_MODEL = "classpath:/all-minilm-l6-v2-q.onnx";
+    private static final String ENCODER_TOKENIZER = "classpath:/all-minilm-l6-v2-q-tokenizer.json";
+
+    /** One request kind: how to send one, and how much work (requests or tokens) its answer counts. */
+    private interface Operation {
+        int send(WorkerGrpc.WorkerBlockingStub worker, int client, Cell cell);
+    }
+
+    /** What one load level measured. */
+    private static final class Cell {
+        final Histogram latency = new ConcurrentHistogram(3);
+        final AtomicLong units = new AtomicLong();
+        final AtomicLong batchRows = new AtomicLong();
+        final AtomicLong answers = new AtomicLong();
+
+        void batch(WorkerTiming timing) {
+            batchRows.addAndGet(timing.getBatchSize());
+            answers.incrementAndGet();
+        }
+
+        double meanBatch() {
+            return answers.get() == 0 ? 0 : (double) batchRows.get() / answers.get();
+        }
+    }
+
+    private BatchingBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path models = Path.of(System.getProperty("goldilocks.models", "models"));
+        Path results = Path.of(args.length > 0 ? args[0] : "load-tests/results");
+        Report report = new Report("Worker batching benchmark", "load-tests/run.sh batching");
+        report.section("Setup", "One worker in this process, the client over loopback gRPC; ONNX Runtime on CPU with "
+                + THREADS + " intra-op threads. Each cell: N closed-loop clients, " + WARM_UP_NANOS / 1_000_000_000
+                + " s warm-up, then " + MEASURE_NANOS / 1_000_000_000 + " s measured. *batched*: max_batch_size and"
+                + " max_concurrent " + MAX_BATCH + " (Score and Embed: dynamic batching with a 2 ms queue delay;"
+                + " generation: continuous batching). *batch 1*: both 1. *direct*: the same model called in a loop"
+                + " without the server, at the mean batch size the batched server formed in that cell.");
+
+        ModelConfig generic = model("generic", ModelConfig.CAUSAL_LM, models.resolve("generic"), MAX_BATCH);
+        ModelConfig encoder = model("minilm", ModelConfig.ENCODER, Path.of("."), MAX_BATCH);
+
+        report.section("Score (generic model, prompt + continuation about 40 tokens)", "Throughput in requests/s.");
+        compare(report, generic, BatchingBenchmark::score, (cell, batch) -> directScore(models, batch));
+        report.section("Embed (all-MiniLM-L6-v2, quantized; one sentence per request)", "Throughput in requests/s.");
+        compare(report, encoder, BatchingBenchmark::embed, (cell, batch) -> directEmbed(batch));
+        report.section("Generate (generic model, " + NEW_TOKENS + " new tokens, greedy)",
+                "Throughput in generated tokens/s; latency is the whole request.");
+        compare(report, generic, BatchingBenchmark::generate, (cell, batch) -> directGenerate(models, batch));
+        report.write(results.resolve("batching.md"));
+    }
+
+    /** The direct loop's throughput in the cell's unit at a batch size. */
+    private interface Direct {
+        double rate(Cell cell, int batch) throws Exception;
+    }
+
+    private static void compare(Report report, ModelConfig config, Operation operation, Direct direct) throws Exception {
+        List<Cell> batched = run(config, operation);
+        List<Cell> alone = run(withBatch(config, 1), operation);
+        report.header("clients", "batched /s", "batch 1 /s", "batched / batch 1", "mean batch", "direct /s",
+                "batched / direct", "batched p50 / p99 ms", "batch 1 p50 / p99 ms");
+        for (int i = 0; i < LOADS.length; i++) {
+            Cell b = batched.get(i);
+            Cell a = alone.get(i);
+            double bRate = rate(b);
+            double aRate = rate(a);
+            int meanBatch = (int) Math.max(1, Math.round(b.meanBatch()));
+            double directRate = direct.rate(b, meanBatch);
+            report.row(LOADS[i], fmt(bRate), fmt(aRate), fmt(bRate / aRate) + "x", fmt(b.meanBatch()), fmt(directRate),
+                    String.format("%.0f%%", 100 * bRate / directRate),
+                    ms(b.latency, 50) + " / " + ms(b.latency, 99), ms(a.latency, 50) + " / " + ms(a.latency, 99));
+        }
+    }
+
+    private static List<Cell> run(ModelConfig config, Operation operation) throws Exception {
+        List<Cell> cells = new ArrayList<>();
+        try (WorkerServer server = WorkerServer.start(new WorkerConfig("127.0.0.1", 0, 4 << 20, NEW_TOKENS,
+                List.of(config), -1))) {
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            WorkerGrpc.WorkerBlockingStub worker = WorkerGrpc.newBlockingStub(channel);
+            for (int load : LOADS) {
+                cells.add(load(worker, load, operation));
+            }
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        return cells;
+    }
+
+    private static Cell load(WorkerGrpc.WorkerBlockingStub worker, int clients, Operation operation) throws Exception {
+        Cell cell = new Cell();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long measureFrom = System.nanoTime() + WARM_UP_NANOS;
+        long end = measureFrom + MEASURE_NANOS;
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            pool.execute(() -> {
+                Cell warmUp = new Cell();
+                while (System.nanoTime() < end) {
+                    long sent = System.nanoTime();
+                    boolean measured = sent >= measureFrom;
+                    int units = operation.send(worker.withDeadlineAfter(120, TimeUnit.SECONDS), client,
+                            measured ? cell : warmUp);
+                    long done = System.nanoTime();
+                    if (measured && done <= end) {
+                        cell.latency.recordValue((done - sent) / 1000);
+                        cell.units.addAndGet(units);
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.MINUTES);
+        return cell;
+    }
+
+    private static int score(WorkerGrpc.WorkerBlockingStub worker, int client, Cell cell) {
+        cell.batch(worker.score(WorkerScoreRequest.newBuilder().setModel("generic").setPrompt(scorePrompt(client))
+                .setContinuation(scoreContinuation(client)).build()).getTiming());
+        return 1;
+    }
+
+    private static int embed(WorkerGrpc.WorkerBlockingStub worker, int client, Cell cell) {
+        cell.batch(worker.embed(EmbedRequest.newBuilder().setModel("minilm").addTexts(sentence(client)).build())
+                .getTiming());
+        return 1;
+    }
+
+    private static int generate(WorkerGrpc.WorkerBlockingStub worker, int client, Cell cell) {
+        int tokens = 0;
+        var chunks = worker.generate(WorkerGenerateRequest.newBuilder().setModel("generic").setPrompt(sentence(client))
+                .setParams(GenerationParams.newBuilder().setMaxNewTokens(NEW_TOKENS)).build());
+        while (chunks.hasNext()) {
+            WorkerGenerateChunk chunk = chunks.next();
+            tokens += chunk.getTokensCount();
+            if (chunk.hasTiming()) {
+                cell.batch(chunk.getTiming());
+            }
+        }
+        return tokens;
+    }
+
+    private static String scorePrompt(int client) {
+        return "Question " + client + ": a train leaves at " + (client % 12 + 1) + " o'clock and travels";
+    }
+
+    private static String scoreContinuation(int client) {
+        return " for " + (client % 5 + 2) + " hours at " + (40 + client) + " miles per hour, so it covers the distance.";
+    }
+
+    private static String sentence(int client) {
+        return "Request " + client + " asks about the contract's termination clause and its notice period.";
+    }
+
+    private static double directScore(Path models, int batch) throws Exception {
+        try (OrtSession.SessionOptions options = options();
+             CausalLm model = CausalLm.load("generic", models.resolve("generic"), SessionFactory.environment(), options)) {
+            Scorer scorer = new Scorer(model);
+            List<Scorer.Pair> pairs = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                pairs.add(new Scorer.Pair(model.tokenizer().encode(scorePrompt(i)),
+                        model.tokenizer().encode(scoreContinuation(i))));
+            }
+            return loop(() -> scorer.score(pairs).size());
+        }
+    }
+
+    private static double directEmbed(int batch) throws Exception {
+        try (OrtSession.SessionOptions options = options();
+             InputStream onnx = ModelFiles.open(ENCODER_MODEL); InputStream tokenizer = ModelFiles.open(ENCODER_TOKENIZER);
+             OnnxSentenceEncoder encoder = OnnxSentenceEncoder.load(onnx, tokenizer, 256, options)) {
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                texts.add(sentence(i));
+            }
+            return loop(() -> encoder.embed(texts).length);
+        }
+    }
+
+    /** Prompts of the batch run one by one, then NEW_TOKENS greedy decoding steps run as one batch. */
+    private static double directGenerate(Path models, int batch) throws Exception {
+        try (OrtSession.SessionOptions options = options();
+             CausalLm model = CausalLm.load("generic", models.resolve("generic"), SessionFactory.environment(), options)) {
+            return loop(() -> {
+                List<KvBatch.Row> rows = new ArrayList<>();
+                List<KvBatch> caches = new ArrayList<>();
+                int[] tokens = new int[batch];
+                for (int i = 0; i < batch; i++) {
+                    CausalLm.Step prefill = model.forward(model.tokenizer().encode(sentence(i)), null);
+                    tokens[i] = Sampler.argmax(prefill.lastLogits());
+                    KvBatch cache = prefill.cache();
+                    caches.add(cache);
+                    rows.add(new KvBatch.Row(cache, 0));
+                }
+                KvBatch past = model.gather(rows);
+                caches.forEach(KvBatch::close);
+                for (int step = 1; step < NEW_TOKENS; step++) {
+                    CausalLm.Step next = model.decode(past, tokens);
+                    KvBatch grown = next.cache();
+                    for (int i = 0; i < batch; i++) {
+                        tokens[i] = Sampler.argmax(next.logits(i, 0));
+                    }
+                    past.close();
+                    past = grown;
+                }
+                past.close();
+                return batch * NEW_TOKENS;
+            });
+        }
+    }
+
+    /** Units per second of {@code body} run back to back, after a warm-up. */
+    private static double loop(Body body) throws Exception {
+        long warm = System.nanoTime() + WARM_UP_NANOS;
+        while (System.nanoTime() < warm) {
+            body.run();
+        }
+        long units = 0;
+        long start = System.nanoTime();
+        long end = start + MEASURE_NANOS / 2;
+        while (System.nanoTime() < end) {
+            units += body.run();
+        }
+        return units / ((System.nanoTime() - start) / 1e9);
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        int run() throws Exception;
+    }
+
+    private static OrtSession.SessionOptions options() throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(THREADS);
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
+    }
+
+    private static ModelConfig model(String name, String kind, Path path, int batch) {
+        boolean encoder = kind.equals(ModelConfig.ENCODER);
+        return new ModelConfig(name, kind, path, "cpu", THREADS, batch, 256, NEW_TOKENS, batch, 2000,
+                encoder ? ENCODER_MODEL : path.resolve("model.onnx").toString(),
+                encoder ? ENCODER_TOKENIZER : path.resolve("tokenizer.json").toString(), ModelInfo.UNSPECIFIED, CudaSettings.DEFAULT);
+    }
+
+    private static ModelConfig withBatch(ModelConfig c, int batch) {
+        return new ModelConfig(c.name(), c.kind(), c.path(), c.device(), c.threads(), batch, c.maxQueue(),
+                c.maxNewTokens(), batch, c.maxQueueDelayMicros(), c.modelFile(), c.tokenizerFile(), c.info(), c.cuda());
+    }
+
+    private static double rate(Cell cell) {
+        return cell.units.get() / (MEASURE_NANOS / 1e9);
+    }
+
+    private static String fmt(double v) {
+        return String.format("%.1f", v);
+    }
+
+    private static String ms(Histogram h, double percentile) {
+        return String.format("%.1f", h.getValueAtPercentile(percentile) / 1000.0);
+    }
+}
