@@ -1,7 +1,6 @@
 package dev.goldilocks.worker.service;
 
 import dev.goldilocks.common.grpc.BadRequests;
-import ai.onnxruntime.OrtException;
 import dev.goldilocks.proto.v1.EmbedRequest;
 import dev.goldilocks.proto.v1.EmbedResponse;
 import dev.goldilocks.proto.v1.Embedding;
@@ -15,7 +14,6 @@ import dev.goldilocks.proto.v1.WorkerGrpc;
 import dev.goldilocks.proto.v1.WorkerScoreRequest;
 import dev.goldilocks.proto.v1.WorkerScoreResponse;
 import dev.goldilocks.proto.v1.WorkerTiming;
-import dev.goldilocks.worker.generate.Cancelled;
 import dev.goldilocks.worker.generate.FinishReason;
 import dev.goldilocks.worker.generate.GeneratedToken;
 import dev.goldilocks.worker.generate.GenerationResult;
@@ -25,15 +23,12 @@ import dev.goldilocks.worker.generate.Scorer;
 import dev.goldilocks.worker.model.CausalLm;
 import dev.goldilocks.worker.model.SessionFactory;
 import io.grpc.Context;
-import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The worker's gRPC service. Handlers validate on the gRPC thread, then hand the request to the model's
@@ -42,8 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerService extends WorkerGrpc.WorkerImplBase {
 
-    private static final Logger LOG = LoggerFactory.getLogger(WorkerService.class);
-    private static final double NANOS = 1e9;
     private static final int MAX_TEXTS = 256;
 
     private final Map<String, HostedModel> models;
@@ -103,18 +96,18 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                                     .setFinishReason(finishReason(result.finishReason()))
                                     .setPromptTokens(result.promptTokens())
                                     .setCompletionTokens(result.tokens().size())
-                                    .setTiming(timing(received, started, finished, firstToken)
+                                    .setTiming(WorkerCalls.timing(received, started, finished, firstToken)
                                             .setBatchSize(largestBatch))
                                     .build());
                         }
 
                         @Override
                         public void failed(Exception e) {
-                            out.fail(failure(context, name, e));
+                            out.fail(WorkerCalls.failure(context, name, e));
                         }
                     }));
             if (!queued) {
-                out.fail(queueFull(hosted));
+                out.fail(WorkerCalls.queueFull(hosted));
             }
         } catch (StatusRuntimeException e) {
             out.fail(e);
@@ -140,43 +133,20 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
             }
             Context context = Context.current();
             String name = hosted.config().name();
-            boolean queued = hosted.scores().offer(new Scorer.Pair(prompt, continuation), new Batcher.Caller<>() {
-                private long started;
-                private int batchSize;
-
-                @Override
-                public boolean cancelled() {
-                    return context.isCancelled();
-                }
-
-                @Override
-                public void started(long startedNanos, int batchSize) {
-                    started = startedNanos;
-                    this.batchSize = batchSize;
-                    metrics.queued(name, started - received);
-                    metrics.batched(name, "score", batchSize);
-                }
-
-                @Override
-                public void done(List<GeneratedToken> scored) {
-                    long finished = System.nanoTime();
-                    metrics.computed(name, "score", finished - started);
-                    double sum = 0;
-                    for (GeneratedToken t : scored) {
-                        sum += t.logprob();
-                    }
-                    out.complete(WorkerScoreResponse.newBuilder().setLogprob(sum).addAllTokens(tokens(scored))
-                            .setPromptTokens(prompt.length).setTiming(timing(received, started, finished, finished)
-                                    .setBatchSize(batchSize)).build());
-                }
-
-                @Override
-                public void failed(Exception e) {
-                    out.fail(failure(context, name, e));
-                }
-            });
+            boolean queued = hosted.scores().offer(new Scorer.Pair(prompt, continuation),
+                    new BatchedCall<List<GeneratedToken>>(hosted.config().name(), "score", received, metrics, out) {
+                        @Override
+                        void answer(List<GeneratedToken> scored, WorkerTiming.Builder timing) {
+                            double sum = 0;
+                            for (GeneratedToken t : scored) {
+                                sum += t.logprob();
+                            }
+                            out.complete(WorkerScoreResponse.newBuilder().setLogprob(sum).addAllTokens(tokens(scored))
+                                    .setPromptTokens(prompt.length).setTiming(timing).build());
+                        }
+                    });
             if (!queued) {
-                out.fail(queueFull(hosted));
+                out.fail(WorkerCalls.queueFull(hosted));
             }
         } catch (StatusRuntimeException e) {
             out.fail(e);
@@ -202,46 +172,23 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
             }
             Context context = Context.current();
             String name = hosted.config().name();
-            boolean queued = embeddings.offer(List.copyOf(request.getTextsList()), new Batcher.Caller<>() {
-                private long started;
-                private int batchSize;
-
-                @Override
-                public boolean cancelled() {
-                    return context.isCancelled();
-                }
-
-                @Override
-                public void started(long startedNanos, int batchSize) {
-                    started = startedNanos;
-                    this.batchSize = batchSize;
-                    metrics.queued(name, started - received);
-                    metrics.batched(name, "embed", batchSize);
-                }
-
-                @Override
-                public void done(float[][] vectors) {
-                    long finished = System.nanoTime();
-                    metrics.computed(name, "embed", finished - started);
-                    EmbedResponse.Builder response = EmbedResponse.newBuilder()
-                            .setTiming(timing(received, started, finished, finished).setBatchSize(batchSize));
-                    for (float[] vector : vectors) {
-                        Embedding.Builder embedding = Embedding.newBuilder();
-                        for (float v : vector) {
-                            embedding.addValues(v);
+            boolean queued = embeddings.offer(List.copyOf(request.getTextsList()),
+                    new BatchedCall<float[][]>(hosted.config().name(), "embed", received, metrics, out) {
+                        @Override
+                        void answer(float[][] vectors, WorkerTiming.Builder timing) {
+                            EmbedResponse.Builder response = EmbedResponse.newBuilder().setTiming(timing);
+                            for (float[] vector : vectors) {
+                                Embedding.Builder embedding = Embedding.newBuilder();
+                                for (float v : vector) {
+                                    embedding.addValues(v);
+                                }
+                                response.addEmbeddings(embedding);
+                            }
+                            out.complete(response.build());
                         }
-                        response.addEmbeddings(embedding);
-                    }
-                    out.complete(response.build());
-                }
-
-                @Override
-                public void failed(Exception e) {
-                    out.fail(failure(context, name, e));
-                }
-            });
+                    });
             if (!queued) {
-                out.fail(queueFull(hosted));
+                out.fail(WorkerCalls.queueFull(hosted));
             }
         } catch (StatusRuntimeException e) {
             out.fail(e);
@@ -300,43 +247,6 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                     + " tokens" + (room > 0 ? " with room for a new token" : ""));
         }
         return ids;
-    }
-
-    private static StatusRuntimeException queueFull(HostedModel hosted) {
-        return Status.RESOURCE_EXHAUSTED.withDescription("model " + hosted.config().name() + ": queue full ("
-                + hosted.queueLength() + " waiting, " + hosted.inFlight() + " running); retry later")
-                .asRuntimeException();
-    }
-
-    /** The status for a model call that did not finish: the caller left, or the model failed. */
-    private static StatusRuntimeException failure(Context context, String model, Exception e) {
-        if (e instanceof Cancelled) {
-            return cancelledStatus(context, "while generating");
-        }
-        if (e instanceof Batcher.CancellationException || e instanceof DecodeLoop.LeftQueue) {
-            return cancelledStatus(context, "while queued");
-        }
-        if (e instanceof Batcher.ClosedException || e instanceof DecodeLoop.Closed) {
-            return Status.UNAVAILABLE.withDescription("model " + model + ": " + e.getMessage()).asRuntimeException();
-        }
-        LOG.error("model {} failed", model, e);
-        return Status.INTERNAL.withDescription("model " + model + " failed: " + e.getMessage()).asRuntimeException();
-    }
-
-    private static StatusRuntimeException cancelledStatus(Context context, String when) {
-        Deadline deadline = context.getDeadline();
-        if (deadline != null && deadline.isExpired()) {
-            return Status.DEADLINE_EXCEEDED.withDescription("deadline passed " + when).asRuntimeException();
-        }
-        return Status.CANCELLED.withDescription("client cancelled " + when).asRuntimeException();
-    }
-
-    private static WorkerTiming.Builder timing(long received, long started, long finished, long firstToken) {
-        return WorkerTiming.newBuilder()
-                .setQueueSeconds((started - received) / NANOS)
-                .setComputeSeconds((finished - started) / NANOS)
-                .setTimeToFirstTokenSeconds((firstToken - received) / NANOS)
-                .setBatchSize(1);
     }
 
     private static dev.goldilocks.proto.v1.FinishReason finishReason(FinishReason reason) {
