@@ -70,9 +70,10 @@ public final class AllInOne implements AutoCloseable {
         List<ModelConfig> specialists = new ArrayList<>();
         for (Map.Entry<String, JsonNode> m : manifest.get("models").properties()) {
             boolean isGeneric = m.getValue().get("role").asText().equals("generic");
-            // the large model gets both cores' worth of threads; the small ones one each
+            // the large model gets both cores' worth of threads, the small ones one each; up to 16
+            // sequences of a model decode together in its continuous batch
             ModelConfig config = new ModelConfig(m.getKey(), ModelConfig.CAUSAL_LM, modelsDir.resolve(m.getKey()),
-                    "cpu", isGeneric ? 2 : 1, 2, 64, 256);
+                    "cpu", isGeneric ? 2 : 1, 16, 64, 256);
             (isGeneric ? generic : specialists).add(config);
         }
         WorkerServer genericWorker = WorkerServer.start(new WorkerConfig(host, 0, 4 << 20, 64, generic, -1), registry);

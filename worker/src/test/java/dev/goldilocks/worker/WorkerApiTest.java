@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -217,14 +218,21 @@ class WorkerApiTest {
             assertThat(together.getLogprob()).as("request %d", i)
                     .isCloseTo(alone.get(i).getLogprob(), org.assertj.core.data.Offset.offset(1e-3));
             largestBatch = Math.max(largestBatch, together.getTiming().getBatchSize());
+            assertThat(together.getTiming().getDeviceSeconds()).as("a batch's device time is shared among its requests")
+                    .isCloseTo(together.getTiming().getComputeSeconds() / together.getTiming().getBatchSize(),
+                            org.assertj.core.data.Offset.offset(1e-6));
         }
         assertThat(largestBatch).as("concurrent Score requests were batched").isGreaterThan(1);
     }
 
     @Test
     void everyModelStreamsTokensAndEndsWithUsage() {
+        // a prompt of each model's own domain: a specialist may end at once on another domain's prompt
+        Map<String, String> prompts = Map.of("generic", "Once upon a time", "code-specialist",
+                "public static void main(String[] args) {", "legal-specialist", "Permission is hereby granted",
+                "math-specialist", "What is 12 + 30?");
         for (String model : DemoModels.ALL) {
-            List<WorkerGenerateChunk> chunks = generate(model, "public static void main(String[] args) {",
+            List<WorkerGenerateChunk> chunks = generate(model, prompts.get(model),
                     GenerationParams.newBuilder().setMaxNewTokens(12).build());
             WorkerGenerateChunk end = last(chunks);
             assertThat(end.getFinishReason()).as(model).isIn(FinishReason.FINISH_REASON_LENGTH,

@@ -180,8 +180,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
                     public void onNext(WorkerScoreResponse r) {
                         long done = System.nanoTime();
                         int bytes = request.getContinuation().getBytes(StandardCharsets.UTF_8).length;
-                        double cost = model.price().cost(r.getPromptTokens(), r.getTokensCount(),
-                                r.getTiming().getComputeSeconds());
+                        double cost = model.price().cost(r.getPromptTokens(), r.getTokensCount(), r.getTiming());
                         Timing timing = Timing.newBuilder()
                                 .setRouteSeconds((routed - received) / NANOS)
                                 .setQueueSeconds(r.getTiming().getQueueSeconds())

@@ -88,7 +88,7 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk>, Dispa
         }
         long done = System.nanoTime();
         WorkerTiming worker = last.getTiming();
-        double cost = model.price().cost(last.getPromptTokens(), last.getCompletionTokens(), worker.getComputeSeconds());
+        double cost = model.price().cost(last.getPromptTokens(), last.getCompletionTokens(), worker);
         outcomes.modelCall(model.name(), decision.domain(), (done - startedNanos) / NANOS, cost,
                 last.getPromptTokens(), last.getCompletionTokens());
         sink.onDone(GenerateResponse.newBuilder()

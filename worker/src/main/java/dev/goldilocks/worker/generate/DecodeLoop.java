@@ -27,8 +27,11 @@ public final class DecodeLoop implements AutoCloseable {
         /** The sequence left the queue and its prompt is about to run. */
         void started(long startedNanos);
 
-        /** @param largestBatch the most sequences that decoded together with this one */
-        void finished(GenerationResult result, int largestBatch);
+        /**
+         * @param largestBatch the most sequences that decoded together with this one
+         * @param deviceNanos  its share of device time: its prompt's run, and each step divided by the batch
+         */
+        void finished(GenerationResult result, int largestBatch, long deviceNanos);
 
         void failed(Exception e);
     }
@@ -56,6 +59,7 @@ public final class DecodeLoop implements AutoCloseable {
         final Decoding decoding;
         KvBatch.Row cache;
         int largestBatch = 1;
+        long deviceNanos;
 
         Running(Job job, Decoding decoding, KvBatch.Row cache) {
             this.job = job;
@@ -148,8 +152,9 @@ public final class DecodeLoop implements AutoCloseable {
                 continue;
             }
             Running sequence = new Running(job, decoding, new KvBatch.Row(cache, 0));
+            sequence.deviceNanos = System.nanoTime() - started;
             if (decoding.finished()) {
-                job.caller().finished(decoding.result(), 1);
+                job.caller().finished(decoding.result(), 1, sequence.deviceNanos);
             } else {
                 running.add(sequence);
             }
@@ -175,7 +180,9 @@ public final class DecodeLoop implements AutoCloseable {
             open.add(past);
         }
         int[] tokens = running.stream().mapToInt(r -> r.decoding.lastToken()).toArray();
+        long started = System.nanoTime();
         CausalLm.Step step = model.decode(past, tokens);
+        long share = (System.nanoTime() - started) / tokens.length;
         KvBatch next = step.cache();
         open.add(next);
         batchSizes.accept(tokens.length);
@@ -184,13 +191,14 @@ public final class DecodeLoop implements AutoCloseable {
             Running r = running.get(i);
             r.cache = new KvBatch.Row(next, i);
             r.largestBatch = Math.max(r.largestBatch, tokens.length);
+            r.deviceNanos += share;
             r.decoding.accept(step.logits(i, 0));
             if (r.decoding.finished()) {
                 finished.add(r);
             }
         }
         running.removeAll(finished);
-        finished.forEach(r -> r.job.caller().finished(r.decoding.result(), r.largestBatch));
+        finished.forEach(r -> r.job.caller().finished(r.decoding.result(), r.largestBatch, r.deviceNanos));
     }
 
     /** Frees every cache no running sequence points into. */

@@ -46,7 +46,8 @@ abstract class BatchedCall<O> implements Batcher.Caller<O> {
     public void done(O answer) {
         long finished = System.nanoTime();
         metrics.computed(model, rpc, finished - started);
-        answer(answer, WorkerCalls.timing(received, started, finished, finished).setBatchSize(batchSize));
+        answer(answer, WorkerCalls.timing(received, started, finished, finished).setBatchSize(batchSize)
+                .setDeviceSeconds((finished - started) / 1e9 / batchSize));
     }
 
     @Override

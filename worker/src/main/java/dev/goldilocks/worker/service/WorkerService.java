@@ -86,7 +86,7 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                         }
 
                         @Override
-                        public void finished(GenerationResult result, int largestBatch) {
+                        public void finished(GenerationResult result, int largestBatch, long deviceNanos) {
                             long finished = System.nanoTime();
                             long firstToken = started + result.timeToFirstTokenNanos();
                             metrics.computed(name, "generate", finished - started);
@@ -97,7 +97,7 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                                     .setPromptTokens(result.promptTokens())
                                     .setCompletionTokens(result.tokens().size())
                                     .setTiming(WorkerCalls.timing(received, started, finished, firstToken)
-                                            .setBatchSize(largestBatch))
+                                            .setBatchSize(largestBatch).setDeviceSeconds(deviceNanos / 1e9))
                                     .build());
                         }
 
