@@ -36,6 +36,7 @@ public final class WorkerServer implements AutoCloseable {
 
     private final ServingProcess process;
     private final Map<String, HostedModel> models;
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
     private WorkerServer(ServingProcess process, Map<String, HostedModel> models) {
         this.process = process;
@@ -110,6 +111,9 @@ public final class WorkerServer implements AutoCloseable {
 
     /** Waits for model threads to stop (cancelled calls stop at their next token) before closing sessions. */
     private void releaseModels() {
+        if (!released.compareAndSet(false, true)) {
+            return; // close() after abort(): the models are already gone
+        }
         try {
             for (HostedModel m : models.values()) {
                 m.drain(5, TimeUnit.SECONDS);

@@ -82,6 +82,13 @@ public final class ServingProcess implements AutoCloseable {
     public void abort() {
         health.enterTerminalState();
         server.shutdownNow();
+        // The executor goes only once the server has closed its transports: closing a stream runs a task
+        // on it, and a rejected task left a client's stream open until its deadline.
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         executor.shutdownNow();
         if (metrics != null) {
             metrics.close();

@@ -1,5 +1,7 @@
 package dev.goldilocks.worker.generate;
 
+import static dev.goldilocks.worker.generate.Callbacks.tell;
+
 import ai.onnxruntime.OrtException;
 import dev.goldilocks.worker.model.CausalLm;
 import dev.goldilocks.worker.model.KvBatch;
@@ -91,7 +93,11 @@ public final class DecodeLoop implements AutoCloseable {
 
     /** Queues a sequence; false when the queue is full or the loop is closing. */
     public boolean offer(Job job) {
-        return accepting && queue.offer(job);
+        if (!accepting || !queue.offer(job)) {
+            return false;
+        }
+        // Closing began while this job went in: take it back, unless the loop has taken it (then it runs).
+        return accepting || !queue.remove(job);
     }
 
     public int queueLength() {
@@ -116,13 +122,13 @@ public final class DecodeLoop implements AutoCloseable {
                 break;
             } catch (OrtException | RuntimeException e) {
                 // The batch's step failed: every sequence in it fails, the loop goes on with new ones.
-                running.forEach(r -> r.job.caller().failed(e));
+                running.forEach(r -> tell(() -> r.job.caller().failed(e)));
                 running.clear();
             }
             inFlight = running.size();
             closeUnused();
         }
-        running.forEach(r -> r.job.caller().failed(new Closed()));
+        running.forEach(r -> tell(() -> r.job.caller().failed(new Closed())));
         running.clear();
         closeUnused();
     }
@@ -135,11 +141,11 @@ public final class DecodeLoop implements AutoCloseable {
                 return;
             }
             if (job.caller().cancelled()) {
-                job.caller().failed(new LeftQueue());
+                tell(() -> job.caller().failed(new LeftQueue()));
                 continue;
             }
             long started = System.nanoTime();
-            job.caller().started(started);
+            tell(() -> job.caller().started(started));
             Decoding decoding = new Decoding(model, job.prompt(), job.settings(), job.listener(), started);
             KvBatch cache;
             try {
@@ -148,13 +154,13 @@ public final class DecodeLoop implements AutoCloseable {
                 open.add(cache);
                 decoding.accept(prefill.lastLogits());
             } catch (OrtException | RuntimeException e) {
-                job.caller().failed(e); // this prompt failed; the running sequences are not affected
+                tell(() -> job.caller().failed(e)); // this prompt failed; the running sequences are not affected
                 continue;
             }
             Running sequence = new Running(job, decoding, new KvBatch.Row(cache, 0));
             sequence.deviceNanos = System.nanoTime() - started;
             if (decoding.finished()) {
-                job.caller().finished(decoding.result(), 1, sequence.deviceNanos);
+                tell(() -> job.caller().finished(decoding.result(), 1, sequence.deviceNanos));
             } else {
                 running.add(sequence);
             }
@@ -167,7 +173,7 @@ public final class DecodeLoop implements AutoCloseable {
             Running r = it.next();
             if (r.job.caller().cancelled()) {
                 it.remove();
-                r.job.caller().failed(new Cancelled());
+                tell(() -> r.job.caller().failed(new Cancelled()));
             }
         }
     }
@@ -198,7 +204,7 @@ public final class DecodeLoop implements AutoCloseable {
             }
         }
         running.removeAll(finished);
-        finished.forEach(r -> r.job.caller().finished(r.decoding.result(), r.largestBatch, r.deviceNanos));
+        finished.forEach(r -> tell(() -> r.job.caller().finished(r.decoding.result(), r.largestBatch, r.deviceNanos)));
     }
 
     /** Frees every cache no running sequence points into. */
@@ -227,7 +233,7 @@ public final class DecodeLoop implements AutoCloseable {
         accepting = false;
         List<Job> left = new ArrayList<>();
         queue.drainTo(left);
-        left.forEach(job -> job.caller().failed(new Closed()));
+        left.forEach(job -> tell(() -> job.caller().failed(new Closed())));
         thread.interrupt();
         thread.join(TimeUnit.SECONDS.toMillis(10));
     }

@@ -1,5 +1,7 @@
 package dev.goldilocks.worker.service;
 
+import static dev.goldilocks.worker.generate.Callbacks.tell;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -59,7 +61,12 @@ public final class Batcher<I, O> implements AutoCloseable {
 
     /** Queues one request; false when the queue is full or the batcher is closing. */
     public boolean offer(I input, Caller<O> caller) {
-        return running && queue.offer(new Waiting<>(input, caller));
+        Waiting<I, O> waiting = new Waiting<>(input, caller);
+        if (!running || !queue.offer(waiting)) {
+            return false;
+        }
+        // Closing began while this request went in: take it back, unless the thread has taken it (then it runs).
+        return running || !queue.remove(waiting);
     }
 
     public int queueLength() {
@@ -105,7 +112,7 @@ public final class Batcher<I, O> implements AutoCloseable {
         List<Waiting<I, O>> batch = new ArrayList<>(waiting.size());
         for (Waiting<I, O> w : waiting) {
             if (w.caller().cancelled()) {
-                w.caller().failed(new CancellationException());
+                tell(() -> w.caller().failed(new CancellationException()));
             } else {
                 batch.add(w);
             }
@@ -114,15 +121,17 @@ public final class Batcher<I, O> implements AutoCloseable {
             return;
         }
         long started = System.nanoTime();
-        batch.forEach(w -> w.caller().started(started, batch.size()));
+        batch.forEach(w -> tell(() -> w.caller().started(started, batch.size())));
         inFlight = batch.size();
         try {
             List<O> answers = function.apply(batch.stream().map(Waiting::input).toList());
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).caller().done(answers.get(i));
+                Caller<O> caller = batch.get(i).caller();
+                O answer = answers.get(i);
+                tell(() -> caller.done(answer));
             }
         } catch (Exception e) {
-            batch.forEach(w -> w.caller().failed(e));
+            batch.forEach(w -> tell(() -> w.caller().failed(e)));
         } finally {
             inFlight = 0;
         }
@@ -157,7 +166,7 @@ public final class Batcher<I, O> implements AutoCloseable {
         running = false;
         List<Waiting<I, O>> left = new ArrayList<>();
         queue.drainTo(left);
-        left.forEach(w -> w.caller().failed(new ClosedException()));
+        left.forEach(w -> tell(() -> w.caller().failed(new ClosedException())));
         thread.join(TimeUnit.SECONDS.toMillis(10));
     }
 }
