@@ -77,6 +77,9 @@ public final class DecodeLoop implements AutoCloseable {
     private final Thread thread;
     private final List<Running> running = new ArrayList<>();
     private final List<KvBatch> open = new ArrayList<>();
+    private static final int JOIN_EVERY_STEPS = 4;
+
+    private int stepsSinceJoin;
     private volatile boolean accepting = true;
     private volatile int inFlight;
 
@@ -135,6 +138,13 @@ public final class DecodeLoop implements AutoCloseable {
 
     /** Takes waiting sequences while there is room, and runs each one's prompt. */
     private void admit() throws InterruptedException {
+        // A join copies the batch's cache into a new one, so waiting sequences join in groups: at once when
+        // nothing runs or they would fill the free rows, otherwise every JOIN_EVERY_STEPS steps.
+        int free = maxSequences - running.size();
+        if (!running.isEmpty() && queue.size() < free && ++stepsSinceJoin < JOIN_EVERY_STEPS) {
+            return;
+        }
+        stepsSinceJoin = 0;
         while (running.size() < maxSequences) {
             Job job = running.isEmpty() ? queue.poll(50, TimeUnit.MILLISECONDS) : queue.poll();
             if (job == null) {

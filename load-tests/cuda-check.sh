@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The GPU node check: builds with -Pcuda (onnxruntime_gpu; needs the NVIDIA driver, CUDA 12.x and cuDNN 9.x)
+# and measures the generic model on cuda:0 against the CPU -> load-tests/results/cuda.md.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+mvn -q -B -Pcuda -DskipTests install
+mvn -q -B -Pcuda -pl load-tests exec:java -Dexec.mainClass=dev.goldilocks.loadtests.CudaCheck \
+  -Dexec.args="$root/load-tests/results"

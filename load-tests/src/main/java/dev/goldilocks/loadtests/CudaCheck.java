@@ -1,0 +1,85 @@
+package dev.goldilocks.loadtests;
+
+import ai.onnxruntime.OrtSession;
+import dev.goldilocks.worker.config.ModelConfig;
+import dev.goldilocks.worker.generate.Sampler;
+import dev.goldilocks.worker.model.CausalLm;
+import dev.goldilocks.worker.model.KvBatch;
+import dev.goldilocks.worker.model.SessionFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The check a GPU node needs: the generic model generating on cuda:0 against the CPU, one sequence and a
+ * batch of 16, in tokens per second, and the device each session really ran on. Run through
+ * load-tests/cuda-check.sh (which builds with -Pcuda); on a machine without CUDA both rows say cpu.
+ */
+public final class CudaCheck {
+
+    private static final int NEW_TOKENS = 200;
+    private static final String PROMPT = "The quick brown fox jumps over the lazy dog. In the beginning";
+
+    private CudaCheck() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path models = Path.of(System.getProperty("goldilocks.models", "models"));
+        Path results = Path.of(args.length > 0 ? args[0] : "load-tests/results");
+        Report report = new Report("CUDA check", "load-tests/cuda-check.sh");
+        report.section("Generic model, greedy, " + NEW_TOKENS + " new tokens with the KV cache",
+                "Tokens per second, best of 3 runs after a warm-up; *batch 16*: 16 sequences decoding together.");
+        report.header("configured device", "device used", "batch 1 tokens/s", "batch 16 tokens/s");
+        for (String device : List.of("cpu", "cuda:0")) {
+            ModelConfig config = new ModelConfig("generic", ModelConfig.CAUSAL_LM, models.resolve("generic"), device,
+                    2, 16, 64, NEW_TOKENS);
+            try (OrtSession.SessionOptions options = SessionFactory.options(config);
+                 CausalLm model = CausalLm.load("generic", config.path(), SessionFactory.environment(), options)) {
+                rate(model, 1);
+                report.row(device, SessionFactory.effectiveDevice(config), fmt(best(model, 1)), fmt(best(model, 16)));
+            }
+        }
+        report.write(results.resolve("cuda.md"));
+    }
+
+    private static double best(CausalLm model, int batch) throws Exception {
+        double best = 0;
+        for (int run = 0; run < 3; run++) {
+            best = Math.max(best, rate(model, batch));
+        }
+        return best;
+    }
+
+    /** Tokens per second of {@code batch} sequences decoding NEW_TOKENS steps together. */
+    private static double rate(CausalLm model, int batch) throws Exception {
+        int[] prompt = model.tokenizer().encode(PROMPT);
+        List<KvBatch.Row> rows = new ArrayList<>();
+        List<KvBatch> prefills = new ArrayList<>();
+        int[] tokens = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            CausalLm.Step step = model.forward(prompt, null);
+            tokens[i] = Sampler.argmax(step.lastLogits());
+            KvBatch cache = step.cache();
+            prefills.add(cache);
+            rows.add(new KvBatch.Row(cache, 0));
+        }
+        KvBatch past = model.gather(rows);
+        prefills.forEach(KvBatch::close);
+        long start = System.nanoTime();
+        for (int s = 1; s < NEW_TOKENS; s++) {
+            CausalLm.Step step = model.decode(past, tokens);
+            KvBatch next = step.cache();
+            for (int i = 0; i < batch; i++) {
+                tokens[i] = Sampler.argmax(step.logits(i, 0));
+            }
+            past.close();
+            past = next;
+        }
+        past.close();
+        return batch * (NEW_TOKENS - 1) / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static String fmt(double v) {
+        return String.format("%.0f", v);
+    }
+}
