@@ -131,8 +131,6 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                         + continuation.length) + " tokens, more than the model's context of "
                         + causal(hosted).contextTokens());
             }
-            Context context = Context.current();
-            String name = hosted.config().name();
             boolean queued = hosted.scores().offer(new Scorer.Pair(prompt, continuation),
                     new BatchedCall<List<GeneratedToken>>(hosted.config().name(), "score", received, metrics, out) {
                         @Override
@@ -170,8 +168,6 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                 throw BadRequests.invalid("texts", request.getTextsCount() + " texts; at most " + MAX_TEXTS
                         + " per request");
             }
-            Context context = Context.current();
-            String name = hosted.config().name();
             boolean queued = embeddings.offer(List.copyOf(request.getTextsList()),
                     new BatchedCall<float[][]>(hosted.config().name(), "embed", received, metrics, out) {
                         @Override
