@@ -43,6 +43,7 @@ import org.HdrHistogram.Histogram;
 public final class BatchingBenchmark {
 
     private static final int[] LOADS = {16, 32, 64};
+    private static final int ROUNDS = 3;
     private static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MEASURE_NANOS = TimeUnit.SECONDS.toNanos(6);
     private static final int THREADS = 2;
@@ -87,7 +88,8 @@ public final class BatchingBenchmark {
                 + " generation: continuous batching). *batch 1*: both 1. *direct*: the same model called in a loop"
                 + " without the server, at the mean batch size the batched server formed in that cell; *direct / direct"
                 + " batch 1* is the most batching can gain on this hardware. The clients run on the same two cores"
-                + " as the worker, so gRPC and protobuf work on both sides competes with ONNX Runtime.");
+                + " as the worker, so gRPC and protobuf work on both sides competes with ONNX Runtime. Each figure is"
+                + " the median of " + ROUNDS + " rounds (ratios taken within a round); latencies pool the rounds.");
 
         ModelConfig generic = model("generic", ModelConfig.CAUSAL_LM, models.resolve("generic"), MAX_BATCH);
         ModelConfig encoder = model("minilm", ModelConfig.ENCODER, Path.of("."), MAX_BATCH);
@@ -108,23 +110,55 @@ public final class BatchingBenchmark {
     }
 
     private static void compare(Report report, ModelConfig config, Operation operation, Direct direct) throws Exception {
-        List<Cell> batched = run(config, operation);
-        List<Cell> alone = run(withBatch(config, 1), operation);
-        // What batching can gain on this hardware at all: the model alone, batched against one at a time.
-        double directAlone = direct.rate(null, 1);
+        List<List<Cell>> batched = new ArrayList<>();
+        List<List<Cell>> alone = new ArrayList<>();
+        double[][] directRates = new double[ROUNDS][LOADS.length];
+        double[] directAlone = new double[ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            batched.add(run(config, operation));
+            alone.add(run(withBatch(config, 1), operation));
+            // What batching can gain on this hardware at all: the model alone, batched against one at a time.
+            directAlone[round] = direct.rate(null, 1);
+            for (int i = 0; i < LOADS.length; i++) {
+                Cell b = batched.get(round).get(i);
+                directRates[round][i] = direct.rate(b, (int) Math.max(1, Math.round(b.meanBatch())));
+            }
+        }
         report.header("clients", "batched /s", "batch 1 /s", "batched / batch 1", "mean batch", "direct /s",
                 "batched / direct", "direct / direct batch 1", "batched p50 / p99 ms", "batch 1 p50 / p99 ms");
         for (int i = 0; i < LOADS.length; i++) {
-            Cell b = batched.get(i);
-            Cell a = alone.get(i);
-            double bRate = rate(b);
-            double aRate = rate(a);
-            int meanBatch = (int) Math.max(1, Math.round(b.meanBatch()));
-            double directRate = direct.rate(b, meanBatch);
-            report.row(LOADS[i], fmt(bRate), fmt(aRate), fmt(bRate / aRate) + "x", fmt(b.meanBatch()), fmt(directRate),
-                    String.format("%.0f%%", 100 * bRate / directRate), fmt(directRate / directAlone) + "x",
-                    ms(b.latency, 50) + " / " + ms(b.latency, 99), ms(a.latency, 50) + " / " + ms(a.latency, 99));
+            double[] b = new double[ROUNDS];
+            double[] a = new double[ROUNDS];
+            double[] d = new double[ROUNDS];
+            double[] gain = new double[ROUNDS];
+            double[] ofDirect = new double[ROUNDS];
+            double[] ceiling = new double[ROUNDS];
+            double meanBatch = 0;
+            Histogram bLatency = new Histogram(3);
+            Histogram aLatency = new Histogram(3);
+            for (int round = 0; round < ROUNDS; round++) {
+                Cell bc = batched.get(round).get(i);
+                Cell ac = alone.get(round).get(i);
+                b[round] = rate(bc);
+                a[round] = rate(ac);
+                d[round] = directRates[round][i];
+                gain[round] = b[round] / a[round];
+                ofDirect[round] = b[round] / d[round];
+                ceiling[round] = d[round] / directAlone[round];
+                meanBatch += bc.meanBatch() / ROUNDS;
+                bLatency.add(bc.latency);
+                aLatency.add(ac.latency);
+            }
+            report.row(LOADS[i], fmt(median(b)), fmt(median(a)), fmt(median(gain)) + "x", fmt(meanBatch),
+                    fmt(median(d)), String.format("%.0f%%", 100 * median(ofDirect)), fmt(median(ceiling)) + "x",
+                    ms(bLatency, 50) + " / " + ms(bLatency, 99), ms(aLatency, 50) + " / " + ms(aLatency, 99));
         }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static List<Cell> run(ModelConfig config, Operation operation) throws Exception {
