@@ -15,10 +15,8 @@ import dev.goldilocks.worker.config.ModelConfig;
 import dev.goldilocks.worker.config.CudaSettings;
 import dev.goldilocks.worker.config.ModelInfo;
 import dev.goldilocks.worker.config.WorkerConfig;
-import dev.goldilocks.worker.generate.Sampler;
 import dev.goldilocks.worker.generate.Scorer;
 import dev.goldilocks.worker.model.CausalLm;
-import dev.goldilocks.worker.model.KvBatch;
 import dev.goldilocks.worker.model.ModelFiles;
 import dev.goldilocks.worker.model.SessionFactory;
 import io.grpc.ManagedChannel;
@@ -271,29 +269,12 @@ public final class BatchingBenchmark {
     private static double directGenerate(Path models, int batch) throws Exception {
         try (OrtSession.SessionOptions options = options();
              CausalLm model = CausalLm.load("generic", models.resolve("generic"), SessionFactory.environment(), options)) {
+            List<int[]> prompts = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                prompts.add(model.tokenizer().encode(sentence(i)));
+            }
             return loop(() -> {
-                List<KvBatch.Row> rows = new ArrayList<>();
-                List<KvBatch> caches = new ArrayList<>();
-                int[] tokens = new int[batch];
-                for (int i = 0; i < batch; i++) {
-                    CausalLm.Step prefill = model.forward(model.tokenizer().encode(sentence(i)), null);
-                    tokens[i] = Sampler.argmax(prefill.lastLogits());
-                    KvBatch cache = prefill.cache();
-                    caches.add(cache);
-                    rows.add(new KvBatch.Row(cache, 0));
-                }
-                KvBatch past = model.gather(rows);
-                caches.forEach(KvBatch::close);
-                for (int step = 1; step < NEW_TOKENS; step++) {
-                    CausalLm.Step next = model.decode(past, tokens);
-                    KvBatch grown = next.cache();
-                    for (int i = 0; i < batch; i++) {
-                        tokens[i] = Sampler.argmax(next.logits(i, 0));
-                    }
-                    past.close();
-                    past = grown;
-                }
-                past.close();
+                GreedyBatch.decode(model, prompts, NEW_TOKENS);
                 return batch * NEW_TOKENS;
             });
         }

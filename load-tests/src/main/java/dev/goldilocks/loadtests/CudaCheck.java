@@ -2,12 +2,9 @@ package dev.goldilocks.loadtests;
 
 import ai.onnxruntime.OrtSession;
 import dev.goldilocks.worker.config.ModelConfig;
-import dev.goldilocks.worker.generate.Sampler;
 import dev.goldilocks.worker.model.CausalLm;
-import dev.goldilocks.worker.model.KvBatch;
 import dev.goldilocks.worker.model.SessionFactory;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,30 +50,8 @@ public final class CudaCheck {
     /** Tokens per second of {@code batch} sequences decoding NEW_TOKENS steps together. */
     private static double rate(CausalLm model, int batch) throws Exception {
         int[] prompt = model.tokenizer().encode(PROMPT);
-        List<KvBatch.Row> rows = new ArrayList<>();
-        List<KvBatch> prefills = new ArrayList<>();
-        int[] tokens = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            CausalLm.Step step = model.forward(prompt, null);
-            tokens[i] = Sampler.argmax(step.lastLogits());
-            KvBatch cache = step.cache();
-            prefills.add(cache);
-            rows.add(new KvBatch.Row(cache, 0));
-        }
-        KvBatch past = model.gather(rows);
-        prefills.forEach(KvBatch::close);
-        long start = System.nanoTime();
-        for (int s = 1; s < NEW_TOKENS; s++) {
-            CausalLm.Step step = model.decode(past, tokens);
-            KvBatch next = step.cache();
-            for (int i = 0; i < batch; i++) {
-                tokens[i] = Sampler.argmax(step.logits(i, 0));
-            }
-            past.close();
-            past = next;
-        }
-        past.close();
-        return batch * (NEW_TOKENS - 1) / ((System.nanoTime() - start) / 1e9);
+        long nanos = GreedyBatch.decode(model, java.util.Collections.nCopies(batch, prompt), NEW_TOKENS);
+        return batch * (NEW_TOKENS - 1) / (nanos / 1e9);
     }
 
     private static String fmt(double v) {

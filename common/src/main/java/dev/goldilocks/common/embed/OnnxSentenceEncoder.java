@@ -50,10 +50,15 @@ public final class OnnxSentenceEncoder implements AutoCloseable {
                                            OrtSession.SessionOptions options) throws IOException, OrtException {
         HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(tokenizer, Map.of("truncation", "true",
                 "maxLength", String.valueOf(maxTokens), "padding", "false", "addSpecialTokens", "true"));
+        OrtSession session = null;
         try {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            return new OnnxSentenceEncoder(env, env.createSession(model.readAllBytes(), options), hf, maxTokens);
+            session = env.createSession(model.readAllBytes(), options);
+            return new OnnxSentenceEncoder(env, session, hf, maxTokens);
         } catch (IOException | OrtException | RuntimeException e) {
+            if (session != null) {
+                session.close();
+            }
             hf.close();
             throw e;
         }

@@ -10,10 +10,10 @@ import java.nio.file.Path;
  * @param path           folder with model.onnx, tokenizer.json and (causal-lm) config.json
  * @param device         "cpu" or "cuda:N"
  * @param threads        ONNX Runtime intra-op threads for this model's session
- * @param maxConcurrent  sequences computed at once
+ * @param maxConcurrent  sequences decoding together in the continuous batch
  * @param maxQueue       requests allowed to wait; beyond it the worker answers RESOURCE_EXHAUSTED
  * @param maxNewTokens   upper bound of max_new_tokens for this model
- * @param maxBatchSize   Score requests run together in one batch at most
+ * @param maxBatchSize   Score or Embed requests run together in one batch at most
  * @param maxQueueDelayMicros how long the first waiting Score or Embed request holds its batch open for others
  * @param modelFile      the ONNX file: a path, or classpath:/name for one shipped in a Maven artifact
  * @param tokenizerFile  the tokenizer.json, likewise
@@ -26,6 +26,8 @@ public record ModelConfig(String name, String kind, Path path, String device, in
 
     public static final String CAUSAL_LM = "causal-lm";
     public static final String ENCODER = "encoder";
+    /** Prefix of a model file shipped inside a Maven artifact rather than on disk. */
+    public static final String CLASSPATH = "classpath:";
     public static final int DEFAULT_MAX_BATCH_SIZE = 8;
     public static final int DEFAULT_MAX_QUEUE_DELAY_MICROS = 2000;
 

@@ -21,7 +21,6 @@ import java.util.Set;
 public final class WorkerConfigReader {
 
     private static final Set<String> KINDS = Set.of(ModelConfig.CAUSAL_LM, ModelConfig.ENCODER);
-    private static final String CLASSPATH = "classpath:";
     private static final int MAX_CONTEXT_TOKENS = 1 << 20;
 
     private WorkerConfigReader() {
@@ -74,7 +73,7 @@ public final class WorkerConfigReader {
     /** A file path (relative to the config) or classpath:/name for one inside a Maven artifact. */
     private static String file(ConfigNode node, String key, Path fallback, Path baseDir) {
         String value = node.string(key, fallback.toString());
-        return value.startsWith(CLASSPATH) ? value : baseDir.resolve(value).normalize().toString();
+        return value.startsWith(ModelConfig.CLASSPATH) ? value : baseDir.resolve(value).normalize().toString();
     }
 
     private static ModelInfo info(ConfigNode node) {

@@ -81,6 +81,7 @@ public final class DecodeLoop implements AutoCloseable {
 
     private int stepsSinceJoin;
     private volatile boolean accepting = true;
+    private volatile boolean closing;
     private volatile int inFlight;
 
     /** @param batchSizes told the size of every decoding step's batch */
@@ -113,7 +114,7 @@ public final class DecodeLoop implements AutoCloseable {
     }
 
     private void loop() {
-        while (accepting || !queue.isEmpty() || !running.isEmpty()) {
+        while (!closing && (accepting || !queue.isEmpty() || !running.isEmpty())) {
             try {
                 admit();
                 leaveIfCancelled();
@@ -123,9 +124,10 @@ public final class DecodeLoop implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (OrtException | RuntimeException e) {
+            } catch (OrtException | RuntimeException | Error e) {
                 // The batch's step failed: every sequence in it fails, the loop goes on with new ones.
-                running.forEach(r -> tell(() -> r.job.caller().failed(e)));
+                Exception cause = e instanceof Exception ex ? ex : new IllegalStateException(e);
+                running.forEach(r -> tell(() -> r.job.caller().failed(cause)));
                 running.clear();
             }
             inFlight = running.size();
@@ -191,8 +193,9 @@ public final class DecodeLoop implements AutoCloseable {
     /** One decoding step for every running sequence; the finished ones leave. */
     private void step() throws OrtException {
         List<KvBatch.Row> rows = running.stream().map(r -> r.cache).toList();
-        KvBatch past = rows.get(0).batch().isExactly(rows) ? rows.get(0).batch() : model.gather(rows);
-        if (!open.contains(past)) {
+        KvBatch past = rows.get(0).batch();
+        if (!past.isExactly(rows)) {
+            past = model.gather(rows);
             open.add(past);
         }
         int[] tokens = running.stream().mapToInt(r -> r.decoding.lastToken()).toArray();
@@ -203,16 +206,25 @@ public final class DecodeLoop implements AutoCloseable {
         open.add(next);
         batchSizes.accept(tokens.length);
         List<Running> finished = new ArrayList<>();
+        List<Running> broken = new ArrayList<>();
         for (int i = 0; i < running.size(); i++) {
             Running r = running.get(i);
             r.cache = new KvBatch.Row(next, i);
             r.largestBatch = Math.max(r.largestBatch, tokens.length);
             r.deviceNanos += share;
-            r.decoding.accept(step.logits(i, 0));
+            try {
+                r.decoding.accept(step.logits(i, 0));
+            } catch (RuntimeException e) {
+                // one sequence's sampling or streaming failed: it alone leaves
+                broken.add(r);
+                tell(() -> r.job.caller().failed(e));
+                continue;
+            }
             if (r.decoding.finished()) {
                 finished.add(r);
             }
         }
+        running.removeAll(broken);
         running.removeAll(finished);
         finished.forEach(r -> tell(() -> r.job.caller().finished(r.decoding.result(), r.largestBatch, r.deviceNanos)));
     }
@@ -236,11 +248,12 @@ public final class DecodeLoop implements AutoCloseable {
 
     /**
      * Stops taking sequences and fails those still queued (none is dropped unanswered); running ones end
-     * with {@link Closed} at the next step. Waits up to 10 s so that the model is not closed under a step.
+     * with {@link Closed} after the step in progress. Waits up to 10 s so that the model is not closed under a step.
      */
     @Override
     public void close() throws InterruptedException {
         accepting = false;
+        closing = true; // running sequences stop at the next step, not when they finish
         List<Job> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(job -> tell(() -> job.caller().failed(new Closed())));

@@ -36,10 +36,6 @@ public final class Decoding {
         this.generated = new int[Math.max(0, Math.min(settings.maxNewTokens(), model.contextTokens() - prompt.length))];
     }
 
-    public int[] prompt() {
-        return prompt;
-    }
-
     /** Tokens in the model's cache once the last sampled token has been fed. */
     public int length() {
         return prompt.length + tokens.size();

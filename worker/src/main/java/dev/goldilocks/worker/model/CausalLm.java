@@ -17,12 +17,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A causal language model exported in the Hugging Face Optimum layout (input_ids, attention_mask,
  * position_ids, past_key_values.{i}.key|value -> logits, present.{i}.key|value): one sequence step by
- * step, or a padded batch of whole sequences. The KV cache stays inside ONNX Runtime: a step's present tensors are handed to the next step as
- * its past without being copied through Java arrays.
+ * step, or a padded batch of whole sequences, or one decoding step of a batch. The KV cache stays inside
+ * ONNX Runtime: a step's present tensors are handed to the next step as its past without being copied
+ * through Java arrays (a batch's cache is copied only when sequences join or leave: KvBatch.gather).
  */
 public final class CausalLm implements AutoCloseable {
 
@@ -64,10 +66,14 @@ public final class CausalLm implements AutoCloseable {
             throws IOException, OrtException {
         ModelSpec spec = ModelSpec.read(folder.resolve("config.json"));
         TextTokenizer tokenizer = TextTokenizer.load(folder.resolve("tokenizer.json"));
+        OrtSession session = null;
         try {
-            OrtSession session = env.createSession(folder.resolve("model.onnx").toString(), options);
+            session = env.createSession(folder.resolve("model.onnx").toString(), options);
             return new CausalLm(name, env, session, tokenizer, spec);
         } catch (OrtException | RuntimeException e) {
+            if (session != null) {
+                session.close(); // the graph loaded but is not a causal LM in the Optimum layout
+            }
             tokenizer.close();
             throw e;
         }
@@ -89,10 +95,6 @@ public final class CausalLm implements AutoCloseable {
         return spec.eosTokenId();
     }
 
-    public int vocabSize() {
-        return vocabSize;
-    }
-
     /**
      * Runs {@code ids} after the cache of {@code previous} (null: an empty past). The caller closes
      * {@code previous} once this returns, and the returned step when done with it.
@@ -108,24 +110,8 @@ public final class CausalLm implements AutoCloseable {
         }
         long[] mask = new long[total];
         Arrays.fill(mask, 1L);
-        List<OnnxTensor> owned = new ArrayList<>();
-        try {
-            Map<String, OnnxTensor> inputs = new HashMap<>();
-            inputs.put("input_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(idArray), new long[] {1, ids.length})));
-            inputs.put("attention_mask", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {1, total})));
-            inputs.put("position_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {1, ids.length})));
-            for (int layer = 0; layer < layers; layer++) {
-                for (String kind : new String[] {".key", ".value"}) {
-                    OnnxTensor pastTensor = previous == null
-                            ? own(owned, emptyPast())
-                            : previous.present(layer + kind);
-                    inputs.put(PAST + layer + kind, pastTensor);
-                }
-            }
-            return new Step(session.run(inputs), ids.length, total, vocabSize, new int[] {total}, layers);
-        } finally {
-            owned.forEach(OnnxTensor::close);
-        }
+        OrtSession.Result result = run(1, idArray, positions, mask, previous == null ? null : previous::present, true);
+        return new Step(result, ids.length, total, vocabSize, new int[] {total}, layers);
     }
 
     /**
@@ -145,22 +131,7 @@ public final class CausalLm implements AutoCloseable {
                 positions[r * width + i] = i;
             }
         }
-        long[] shape = {rows.length, width};
-        List<OnnxTensor> owned = new ArrayList<>();
-        try {
-            Map<String, OnnxTensor> inputs = new HashMap<>();
-            inputs.put("input_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape)));
-            inputs.put("attention_mask", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape)));
-            inputs.put("position_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(positions), shape)));
-            OnnxTensor empty = own(owned, emptyPast(rows.length));
-            for (int layer = 0; layer < layers; layer++) {
-                inputs.put(PAST + layer + ".key", empty);
-                inputs.put(PAST + layer + ".value", empty);
-            }
-            return new Step(session.run(inputs, Set.of("logits")), width, width, vocabSize, null, 0);
-        } finally {
-            owned.forEach(OnnxTensor::close);
-        }
+        return new Step(run(rows.length, ids, positions, mask, null, false), width, width, vocabSize, null, 0);
     }
 
     /**
@@ -181,18 +152,31 @@ public final class CausalLm implements AutoCloseable {
             lengths[r] = past.length(r) + 1;
             Arrays.fill(mask, r * width + width - lengths[r], (r + 1) * width, 1L);
         }
+        return new Step(run(rows, ids, positions, mask, past::tensor, true), 1, width, vocabSize, lengths, layers);
+    }
+
+    /**
+     * One run of the graph: {@code rows} rows of new ids with their positions, an attention mask over
+     * past and new positions, and the past per layer ("0.key", ...) or, when {@code past} is null, an
+     * empty one. Without {@code withCache} only the logits are fetched.
+     */
+    private OrtSession.Result run(int rows, long[] ids, long[] positions, long[] mask,
+                                  Function<String, OnnxTensor> past, boolean withCache) throws OrtException {
+        long[] newShape = {rows, ids.length / rows};
         List<OnnxTensor> owned = new ArrayList<>();
         try {
             Map<String, OnnxTensor> inputs = new HashMap<>();
-            inputs.put("input_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {rows, 1})));
-            inputs.put("attention_mask", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {rows, width})));
-            inputs.put("position_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {rows, 1})));
+            inputs.put("input_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), newShape)));
+            inputs.put("attention_mask", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(mask),
+                    new long[] {rows, mask.length / rows})));
+            inputs.put("position_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(positions), newShape)));
+            OnnxTensor empty = past == null ? own(owned, emptyPast(rows)) : null;
             for (int layer = 0; layer < layers; layer++) {
                 for (String kind : new String[] {".key", ".value"}) {
-                    inputs.put(PAST + layer + kind, past.tensor(layer + kind));
+                    inputs.put(PAST + layer + kind, past == null ? empty : past.apply(layer + kind));
                 }
             }
-            return new Step(session.run(inputs), 1, width, vocabSize, lengths, layers);
+            return withCache ? session.run(inputs) : session.run(inputs, Set.of("logits"));
         } finally {
             owned.forEach(OnnxTensor::close);
         }
@@ -201,10 +185,6 @@ public final class CausalLm implements AutoCloseable {
     /** Copies {@code rows} of any caches into one new batch, in this order. */
     public KvBatch gather(List<KvBatch.Row> rows) throws OrtException {
         return KvBatch.gather(env, rows);
-    }
-
-    private OnnxTensor emptyPast() throws OrtException {
-        return emptyPast(1);
     }
 
     private OnnxTensor emptyPast(int batch) throws OrtException {
@@ -218,8 +198,11 @@ public final class CausalLm implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        session.close();
-        tokenizer.close();
+        try {
+            session.close();
+        } finally {
+            tokenizer.close();
+        }
     }
 
     /** One forward pass: logits of the new positions and the KV cache up to them. */
@@ -231,7 +214,7 @@ public final class CausalLm implements AutoCloseable {
         private final int vocabSize;
         private final int[] lengths;
         private final int layers;
-        private float[] logits;
+        private FloatBuffer logits;
 
         Step(OrtSession.Result result, int newTokens, int totalLength, int vocabSize, int[] lengths, int layers) {
             this.result = result;
@@ -271,12 +254,10 @@ public final class CausalLm implements AutoCloseable {
         /** Logits of batch row {@code sequence} after its token at {@code position}. */
         public float[] logits(int sequence, int position) throws OrtException {
             if (logits == null) {
-                FloatBuffer buffer = ((OnnxTensor) result.get("logits").orElseThrow()).getFloatBuffer();
-                logits = new float[buffer.remaining()];
-                buffer.get(logits);
+                logits = ((OnnxTensor) result.get("logits").orElseThrow()).getFloatBuffer();
             }
             float[] out = new float[vocabSize];
-            System.arraycopy(logits, (sequence * newTokens + position) * vocabSize, out, 0, vocabSize);
+            logits.get((sequence * newTokens + position) * vocabSize, out);
             return out;
         }
 

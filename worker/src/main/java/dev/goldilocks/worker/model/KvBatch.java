@@ -3,10 +3,12 @@ package dev.goldilocks.worker.model;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +28,7 @@ public final class KvBatch implements AutoCloseable {
     private final AutoCloseable owner;
     private final int[] lengths;
     private final int width;
-    private final Map<String, float[]> copies = new HashMap<>();
+    private final Map<String, FloatBuffer> copies = new HashMap<>();
 
     KvBatch(Map<String, OnnxTensor> tensors, AutoCloseable owner, int[] lengths, int width) {
         this.tensors = tensors;
@@ -51,12 +53,11 @@ public final class KvBatch implements AutoCloseable {
         return tensors.get(layerAndKind);
     }
 
-    private float[] data(String layerAndKind) throws OrtException {
-        float[] data = copies.get(layerAndKind);
+    /** The tensor's values on the Java side, fetched once per gather however many rows are taken from it. */
+    private FloatBuffer data(String layerAndKind) throws OrtException {
+        FloatBuffer data = copies.get(layerAndKind);
         if (data == null) {
-            FloatBuffer buffer = tensors.get(layerAndKind).getFloatBuffer();
-            data = new float[buffer.remaining()];
-            buffer.get(data);
+            data = tensors.get(layerAndKind).getFloatBuffer();
             copies.put(layerAndKind, data);
         }
         return data;
@@ -69,24 +70,26 @@ public final class KvBatch implements AutoCloseable {
         int heads = (int) shape[1];
         int headDim = (int) shape[3];
         int[] lengths = rows.stream().mapToInt(r -> r.batch().length(r.index())).toArray();
-        int width = java.util.Arrays.stream(lengths).max().orElseThrow();
+        int width = Arrays.stream(lengths).max().orElseThrow();
         Map<String, OnnxTensor> out = new HashMap<>();
         List<OnnxTensor> created = new ArrayList<>();
         try {
             for (String name : first.tensors.keySet()) {
-                float[] target = new float[rows.size() * heads * width * headDim];
+                // a direct buffer in native order: ONNX Runtime takes it as the tensor's memory, without a copy
+                FloatBuffer target = ByteBuffer.allocateDirect(rows.size() * heads * width * headDim * Float.BYTES)
+                        .order(ByteOrder.nativeOrder()).asFloatBuffer();
                 for (int t = 0; t < rows.size(); t++) {
                     Row row = rows.get(t);
-                    float[] source = row.batch().data(name);
+                    FloatBuffer source = row.batch().data(name);
                     int sourceWidth = row.batch().width();
                     int length = lengths[t];
                     for (int h = 0; h < heads; h++) {
                         int from = ((row.index() * heads + h) * sourceWidth + sourceWidth - length) * headDim;
                         int to = ((t * heads + h) * width + width - length) * headDim;
-                        System.arraycopy(source, from, target, to, length * headDim);
+                        target.put(to, source, from, length * headDim);
                     }
                 }
-                OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(target),
+                OnnxTensor tensor = OnnxTensor.createTensor(env, target,
                         new long[] {rows.size(), heads, width, headDim});
                 created.add(tensor);
                 out.put(name, tensor);
@@ -96,13 +99,6 @@ public final class KvBatch implements AutoCloseable {
             throw e;
         }
         return new KvBatch(out, () -> created.forEach(OnnxTensor::close), lengths, width);
-    }
-
-    /** Distinct batches among {@code rows}. */
-    public static List<KvBatch> distinct(List<Row> rows) {
-        Map<KvBatch, Boolean> seen = new IdentityHashMap<>();
-        rows.forEach(r -> seen.put(r.batch(), Boolean.TRUE));
-        return new ArrayList<>(seen.keySet());
     }
 
     /** True when {@code rows} are exactly this batch's rows in order, so it can run as it is. */

@@ -1,5 +1,6 @@
 package dev.goldilocks.worker.model;
 
+import dev.goldilocks.worker.config.ModelConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,14 +9,12 @@ import java.nio.file.Path;
 /** Opens a model file named in config: a path, or classpath:/name for one shipped inside a Maven artifact. */
 public final class ModelFiles {
 
-    private static final String CLASSPATH = "classpath:";
-
     private ModelFiles() {
     }
 
     public static InputStream open(String source) throws IOException {
-        if (source.startsWith(CLASSPATH)) {
-            String name = source.substring(CLASSPATH.length());
+        if (source.startsWith(ModelConfig.CLASSPATH)) {
+            String name = source.substring(ModelConfig.CLASSPATH.length());
             InputStream in = ModelFiles.class.getResourceAsStream(name.startsWith("/") ? name : "/" + name);
             if (in == null) {
                 throw new IOException(source + " is not on the worker's classpath");

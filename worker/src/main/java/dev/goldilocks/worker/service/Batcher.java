@@ -130,8 +130,9 @@ public final class Batcher<I, O> implements AutoCloseable {
                 O answer = answers.get(i);
                 tell(() -> caller.done(answer));
             }
-        } catch (Exception e) {
-            batch.forEach(w -> tell(() -> w.caller().failed(e)));
+        } catch (Exception | Error e) {
+            Exception cause = e instanceof Exception ex ? ex : new IllegalStateException(e);
+            batch.forEach(w -> tell(() -> w.caller().failed(cause)));
         } finally {
             inFlight = 0;
         }
@@ -154,7 +155,7 @@ public final class Batcher<I, O> implements AutoCloseable {
     /** Stops taking requests and lets the thread finish what is queued. */
     public void drain(long timeout, TimeUnit unit) throws InterruptedException {
         running = false;
-        thread.join(unit.toMillis(timeout));
+        thread.join(Math.max(1, unit.toMillis(timeout)));
     }
 
     /**

@@ -52,7 +52,6 @@ final class WorkerCalls {
         return WorkerTiming.newBuilder()
                 .setQueueSeconds((started - received) / NANOS)
                 .setComputeSeconds((finished - started) / NANOS)
-                .setTimeToFirstTokenSeconds((firstToken - received) / NANOS)
-                .setBatchSize(1);
+                .setTimeToFirstTokenSeconds((firstToken - received) / NANOS);
     }
 }

@@ -125,11 +125,12 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
             if (request.getContinuation().isEmpty()) {
                 throw BadRequests.invalid("continuation", "must not be empty");
             }
-            int[] continuation = causal(hosted).tokenizer().encode(request.getContinuation());
-            if (prompt.length + continuation.length > causal(hosted).contextTokens()) {
+            CausalLm model = causal(hosted);
+            int[] continuation = model.tokenizer().encode(request.getContinuation());
+            if (prompt.length + continuation.length > model.contextTokens()) {
                 throw BadRequests.invalid("continuation", "prompt and continuation are " + (prompt.length
                         + continuation.length) + " tokens, more than the model's context of "
-                        + causal(hosted).contextTokens());
+                        + model.contextTokens());
             }
             boolean queued = hosted.scores().offer(new Scorer.Pair(prompt, continuation),
                     new BatchedCall<List<GeneratedToken>>(hosted.config().name(), "score", received, metrics, out) {
