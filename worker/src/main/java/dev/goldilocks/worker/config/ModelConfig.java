@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * @param maxQueue       requests allowed to wait; beyond it the worker answers RESOURCE_EXHAUSTED
  * @param maxNewTokens   upper bound of max_new_tokens for this model
  * @param maxBatchSize   Score or Embed requests run together in one batch at most
- * @param maxQueueDelayMicros how long the first waiting Score or Embed request holds its batch open for others
+ * @param maxQueueDelayMicros the longest a Score or Embed request is held back, from its arrival, for others to join its batch
  * @param modelFile      the ONNX file: a path, or classpath:/name for one shipped in a Maven artifact
  * @param tokenizerFile  the tokenizer.json, likewise
  * @param info           role, domain and price, reported to gateways

@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Dynamic batching of whole requests, as Triton's dynamic batcher does: the first waiting request
  * opens a batch, requests arriving within the queue delay join it up to the maximum batch size, and
- * the batch runs as one model call on this batcher's thread. The queue is bounded: {@link #offer}
+ * the batch runs as one model call on this batcher's thread. The delay counts from the moment the
+ * first request was queued, so a request that already waited for the previous batch to finish is
+ * not held back again: under load batches form from the queue at once, and the delay only matters
+ * when the model is idle. The queue is bounded: {@link #offer}
  * refuses at once when it is full.
  *
  * @param <I> one request's input
@@ -37,7 +40,7 @@ public final class Batcher<I, O> implements AutoCloseable {
         void failed(Exception e);
     }
 
-    private record Waiting<I, O>(I input, Caller<O> caller) {
+    private record Waiting<I, O>(I input, Caller<O> caller, long queuedNanos) {
     }
 
     private final BatchFunction<I, O> function;
@@ -61,7 +64,7 @@ public final class Batcher<I, O> implements AutoCloseable {
 
     /** Queues one request; false when the queue is full or the batcher is closing. */
     public boolean offer(I input, Caller<O> caller) {
-        Waiting<I, O> waiting = new Waiting<>(input, caller);
+        Waiting<I, O> waiting = new Waiting<>(input, caller, System.nanoTime());
         if (!running || !queue.offer(waiting)) {
             return false;
         }
@@ -95,7 +98,7 @@ public final class Batcher<I, O> implements AutoCloseable {
     private List<Waiting<I, O>> collect(Waiting<I, O> first) throws InterruptedException {
         List<Waiting<I, O>> batch = new ArrayList<>(maxBatch);
         batch.add(first);
-        long until = System.nanoTime() + delayNanos;
+        long until = first.queuedNanos() + delayNanos;
         while (batch.size() < maxBatch) {
             long left = until - System.nanoTime();
             Waiting<I, O> next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
