@@ -3,6 +3,7 @@
 #   load-tests/run.sh foundation    tokens/s per model, KV cache vs recompute, gateway overhead
 #   load-tests/run.sh router        domain classification latency, one at a time and batched
 #   load-tests/run.sh batching      worker throughput with dynamic/continuous batching vs batch size 1 vs direct ONNX Runtime
+#   load-tests/run.sh batching score|embed|generate   one section alone, to results/batching-SECTION.md
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 name=${1:?usage: load-tests/run.sh foundation|router|batching}
@@ -14,4 +15,4 @@ case "$name" in
 esac
 cd "$root"
 mvn -q -B -DskipTests install
-mvn -q -B -pl load-tests exec:java -Dexec.mainClass="$main" -Dexec.args="$root/load-tests/results"
+mvn -q -B -pl load-tests exec:java -Dexec.mainClass="$main" -Dexec.args="$root/load-tests/results ${2:-}"

@@ -78,6 +78,8 @@ public final class BatchingBenchmark {
     public static void main(String[] args) throws Exception {
         Path models = Path.of(System.getProperty("goldilocks.models", "models"));
         Path results = Path.of(args.length > 0 ? args[0] : "load-tests/results");
+        // One section alone (score, embed or generate) goes to its own file, to check a change quickly.
+        String only = args.length > 1 ? args[1] : null;
         Report report = new Report("Worker batching benchmark", "load-tests/run.sh batching");
         report.section("Setup", "One worker in this process, the client over loopback gRPC; ONNX Runtime on CPU with "
                 + THREADS + " intra-op threads. Each cell: N closed-loop clients, " + WARM_UP_NANOS / 1_000_000_000
@@ -92,14 +94,20 @@ public final class BatchingBenchmark {
         ModelConfig generic = model("generic", ModelConfig.CAUSAL_LM, models.resolve("generic"), MAX_BATCH);
         ModelConfig encoder = model("minilm", ModelConfig.ENCODER, Path.of("."), MAX_BATCH);
 
-        report.section("Score (generic model, prompt + continuation about 40 tokens)", "Throughput in requests/s.");
-        compare(report, generic, BatchingBenchmark::score, (cell, batch) -> directScore(models, batch));
-        report.section("Embed (all-MiniLM-L6-v2, quantized; one sentence per request)", "Throughput in requests/s.");
-        compare(report, encoder, BatchingBenchmark::embed, (cell, batch) -> directEmbed(batch));
-        report.section("Generate (generic model, " + NEW_TOKENS + " new tokens, greedy)",
-                "Throughput in generated tokens/s; latency is the whole request.");
-        compare(report, generic, BatchingBenchmark::generate, (cell, batch) -> directGenerate(models, batch));
-        report.write(results.resolve("batching.md"));
+        if (only == null || only.equals("score")) {
+            report.section("Score (generic model, prompt + continuation about 40 tokens)", "Throughput in requests/s.");
+            compare(report, generic, BatchingBenchmark::score, (cell, batch) -> directScore(models, batch));
+        }
+        if (only == null || only.equals("embed")) {
+            report.section("Embed (all-MiniLM-L6-v2, quantized; one sentence per request)", "Throughput in requests/s.");
+            compare(report, encoder, BatchingBenchmark::embed, (cell, batch) -> directEmbed(batch));
+        }
+        if (only == null || only.equals("generate")) {
+            report.section("Generate (generic model, " + NEW_TOKENS + " new tokens, greedy)",
+                    "Throughput in generated tokens/s; latency is the whole request.");
+            compare(report, generic, BatchingBenchmark::generate, (cell, batch) -> directGenerate(models, batch));
+        }
+        report.write(results.resolve(only == null ? "batching.md" : "batching-" + only + ".md"));
     }
 
     /** The direct loop's throughput in the cell's unit at a batch size. */
