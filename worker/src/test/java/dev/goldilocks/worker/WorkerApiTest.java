@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,13 +33,17 @@ import org.junit.jupiter.api.Test;
 /** The worker through its real gRPC API on an ephemeral port. */
 class WorkerApiTest {
 
+    /** Configured for cuda:0, which this CPU build of ONNX Runtime lacks. */
+    private static final String ON_MISSING_GPU = "math-specialist";
+
     private static WorkerServer server;
     private static ManagedChannel channel;
     private static WorkerGrpc.WorkerBlockingStub worker;
 
     @BeforeAll
     static void start() throws Exception {
-        List<ModelConfig> models = new ArrayList<>(Arrays.stream(DemoModels.ALL).map(DemoModels::config).toList());
+        List<ModelConfig> models = new ArrayList<>(Arrays.stream(DemoModels.ALL).map(DemoModels::config)
+                .map(m -> m.name().equals(ON_MISSING_GPU) ? onCuda(m) : m).toList());
         models.add(DemoModels.encoder());
         server = WorkerServer.start(new WorkerConfig("127.0.0.1", 0, 4 << 20, 32, models, 0));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
@@ -223,6 +228,22 @@ class WorkerApiTest {
                             org.assertj.core.data.Offset.offset(1e-6));
         }
         assertThat(largestBatch).as("concurrent Score requests were batched").isGreaterThan(1);
+    }
+
+    private static ModelConfig onCuda(ModelConfig m) {
+        return new ModelConfig(m.name(), m.kind(), m.path(), "cuda:0", m.threads(), m.maxConcurrent(), m.maxQueue(),
+                m.maxNewTokens(), m.maxBatchSize(), m.maxQueueDelayMicros(), m.modelFile(), m.tokenizerFile(), m.info(),
+                m.cuda());
+    }
+
+    @Test
+    void aModelConfiguredForAMissingGpuServesOnTheCpuAndStatusSaysSo() {
+        Map<String, String> devices = new TreeMap<>();
+        call().status(StatusRequest.getDefaultInstance()).getModelsList()
+                .forEach(m -> devices.put(m.getName(), m.getDevice()));
+        assertThat(devices).containsEntry(ON_MISSING_GPU, "cpu").containsEntry(DemoModels.GENERIC, "cpu");
+        assertThat(text(generate(ON_MISSING_GPU, "What is 47 + 38?", GenerationParams.newBuilder()
+                .setMaxNewTokens(8).build()))).as("it still answers").isNotEmpty();
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.goldilocks.worker.service;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.goldilocks.common.embed.OnnxSentenceEncoder;
 import dev.goldilocks.worker.config.ModelConfig;
 import dev.goldilocks.worker.generate.DecodeLoop;
@@ -9,6 +8,7 @@ import dev.goldilocks.worker.generate.GeneratedToken;
 import dev.goldilocks.worker.generate.Scorer;
 import dev.goldilocks.worker.model.CausalLm;
 import dev.goldilocks.worker.model.ModelFiles;
+import dev.goldilocks.worker.model.Placement;
 import dev.goldilocks.worker.model.SessionFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,17 +31,16 @@ public final class HostedModel implements AutoCloseable {
     static final int ENCODER_MAX_TOKENS = 256;
 
     private final ModelConfig config;
-    private final OrtSession.SessionOptions options;
+    private final Placement placement;
     private final CausalLm model;
     private final OnnxSentenceEncoder encoder;
     private final DecodeLoop generations;
     private final Batcher<Scorer.Pair, List<GeneratedToken>> scores;
     private final Batcher<List<String>, float[][]> embeddings;
 
-    private HostedModel(ModelConfig config, OrtSession.SessionOptions options, CausalLm model,
-                        IntConsumer decodeBatchSizes) {
+    private HostedModel(ModelConfig config, Placement placement, CausalLm model, IntConsumer decodeBatchSizes) {
         this.config = config;
-        this.options = options;
+        this.placement = placement;
         this.model = model;
         this.encoder = null;
         this.generations = new DecodeLoop(config.name(), model, config.maxConcurrent(), config.maxQueue(),
@@ -50,9 +49,9 @@ public final class HostedModel implements AutoCloseable {
         this.embeddings = null;
     }
 
-    private HostedModel(ModelConfig config, OrtSession.SessionOptions options, OnnxSentenceEncoder encoder) {
+    private HostedModel(ModelConfig config, Placement placement, OnnxSentenceEncoder encoder) {
         this.config = config;
-        this.options = options;
+        this.placement = placement;
         this.model = null;
         this.encoder = encoder;
         this.generations = null;
@@ -67,20 +66,20 @@ public final class HostedModel implements AutoCloseable {
 
     /** @param decodeBatchSizes told the number of sequences in every decoding step */
     public static HostedModel load(ModelConfig config, IntConsumer decodeBatchSizes) throws IOException, OrtException {
-        OrtSession.SessionOptions options = SessionFactory.options(config);
+        Placement placement = SessionFactory.place(config);
         try {
             if (config.kind().equals(ModelConfig.ENCODER)) {
                 try (InputStream onnx = ModelFiles.open(config.modelFile());
                      InputStream tokenizer = ModelFiles.open(config.tokenizerFile())) {
-                    return new HostedModel(config, options,
-                            OnnxSentenceEncoder.load(onnx, tokenizer, ENCODER_MAX_TOKENS, options));
+                    return new HostedModel(config, placement,
+                            OnnxSentenceEncoder.load(onnx, tokenizer, ENCODER_MAX_TOKENS, placement.options()));
                 }
             }
-            return new HostedModel(config, options,
-                    CausalLm.load(config.name(), config.path(), SessionFactory.environment(), options),
+            return new HostedModel(config, placement,
+                    CausalLm.load(config.name(), config.path(), SessionFactory.environment(), placement.options()),
                     decodeBatchSizes);
         } catch (IOException | OrtException | RuntimeException e) {
-            options.close();
+            placement.close();
             throw e;
         }
     }
@@ -101,6 +100,11 @@ public final class HostedModel implements AutoCloseable {
 
     public ModelConfig config() {
         return config;
+    }
+
+    /** The device the model really runs on: cpu where its configured CUDA device is missing. */
+    public String device() {
+        return placement.device();
     }
 
     /** The causal LM, unless this is an encoder. */
@@ -166,6 +170,6 @@ public final class HostedModel implements AutoCloseable {
         } else {
             encoder.close();
         }
-        options.close();
+        placement.close();
     }
 }

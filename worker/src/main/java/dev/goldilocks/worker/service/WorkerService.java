@@ -21,7 +21,6 @@ import dev.goldilocks.worker.generate.GenerationSettings;
 import dev.goldilocks.worker.generate.DecodeLoop;
 import dev.goldilocks.worker.generate.Scorer;
 import dev.goldilocks.worker.model.CausalLm;
-import dev.goldilocks.worker.model.SessionFactory;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -208,7 +207,7 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                         .setUsdPerDeviceHour(m.config().info().usdPerDeviceHour())
                         .setQueueLength(m.queueLength())
                         .setInFlight(m.inFlight())
-                        .setDevice(SessionFactory.effectiveDevice(m.config()))));
+                        .setDevice(m.device())));
         responses.onNext(status.build());
         responses.onCompleted();
     }
