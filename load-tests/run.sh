@@ -4,6 +4,7 @@
 #   load-tests/run.sh router        domain classification latency, one at a time and batched
 #   load-tests/run.sh batching      worker throughput with dynamic/continuous batching vs batch size 1 vs direct ONNX Runtime
 #   load-tests/run.sh batching score|embed|generate   one section alone, to results/batching-SECTION.md
+# GOLDILOCKS_DEVICE=cuda:0 runs the models on that GPU (builds with -Pcuda; batching benchmark only).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 name=${1:?usage: load-tests/run.sh foundation|router|batching}
@@ -13,6 +14,9 @@ case "$name" in
   batching) main=dev.goldilocks.loadtests.BatchingBenchmark ;;
   *) echo "unknown benchmark: $name" >&2; exit 2 ;;
 esac
+device=${GOLDILOCKS_DEVICE:-cpu}
+profile=()
+[[ $device == cuda:* ]] && profile=(-Pcuda)
 cd "$root"
-mvn -q -B -DskipTests install
-mvn -q -B -pl load-tests exec:java -Dexec.mainClass="$main" -Dexec.args="$root/load-tests/results ${2:-}"
+mvn -q -B "${profile[@]}" -DskipTests install
+mvn -q -B "${profile[@]}" -Dgoldilocks.device="$device" -pl load-tests exec:java -Dexec.mainClass="$main" -Dexec.args="$root/load-tests/results ${2:-}"

@@ -1,7 +1,5 @@
 package dev.goldilocks.loadtests;
 
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.goldilocks.common.embed.OnnxSentenceEncoder;
 import dev.goldilocks.proto.v1.EmbedRequest;
 import dev.goldilocks.proto.v1.GenerationParams;
@@ -18,6 +16,7 @@ import dev.goldilocks.worker.config.WorkerConfig;
 import dev.goldilocks.worker.generate.Scorer;
 import dev.goldilocks.worker.model.CausalLm;
 import dev.goldilocks.worker.model.ModelFiles;
+import dev.goldilocks.worker.model.Placement;
 import dev.goldilocks.worker.model.SessionFactory;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -45,6 +44,8 @@ public final class BatchingBenchmark {
     private static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MEASURE_NANOS = TimeUnit.SECONDS.toNanos(6);
     private static final int THREADS = 2;
+    /** cpu, or cuda:N on a GPU node (-Dgoldilocks.device=cuda:0 with a -Pcuda build). */
+    private static final String DEVICE = System.getProperty("goldilocks.device", "cpu");
     private static final int MAX_BATCH = 64;
     private static final int NEW_TOKENS = 32;
     private static final String ENCODER_MODEL = "classpath:/all-minilm-l6-v2-q.onnx";
@@ -81,31 +82,34 @@ public final class BatchingBenchmark {
         // One section alone (score, embed or generate) goes to its own file, to check a change quickly.
         String only = args.length > 1 ? args[1] : null;
         Report report = new Report("Worker batching benchmark", "load-tests/run.sh batching");
-        report.section("Setup", "One worker in this process, the client over loopback gRPC; ONNX Runtime on CPU with "
-                + THREADS + " intra-op threads. Each cell: N closed-loop clients, " + WARM_UP_NANOS / 1_000_000_000
-                + " s warm-up, then " + MEASURE_NANOS / 1_000_000_000 + " s measured. *batched*: max_batch_size and"
-                + " max_concurrent " + MAX_BATCH + " (Score and Embed: dynamic batching with a 2 ms queue delay;"
-                + " generation: continuous batching). *batch 1*: both 1. *direct*: the same model called in a loop"
-                + " without the server, at the mean batch size the batched server formed in that cell; *direct / direct"
-                + " batch 1* is the most batching can gain on this hardware. The clients run on the same two cores"
-                + " as the worker, so gRPC and protobuf work on both sides competes with ONNX Runtime. Each figure is"
-                + " the median of " + ROUNDS + " rounds (ratios taken within a round); latencies pool the rounds.");
-
         ModelConfig generic = model("generic", ModelConfig.CAUSAL_LM, models.resolve("generic"), MAX_BATCH);
         ModelConfig encoder = model("minilm", ModelConfig.ENCODER, Path.of("."), MAX_BATCH);
+        String device;
+        try (Placement placement = SessionFactory.place(generic)) {
+            device = placement.device(); // what the sessions really run on, not only what was asked for
+        }
+        report.section("Setup", "One worker in this process, the client over loopback gRPC; ONNX Runtime on " + device
+                + " with " + THREADS + " intra-op threads. Each cell: N closed-loop clients, " + WARM_UP_NANOS / 1_000_000_000
+                + " s warm-up, then " + MEASURE_NANOS / 1_000_000_000 + " s measured. *batched*: max_batch_size and"
+                + " max_concurrent " + MAX_BATCH + " (Score and Embed: dynamic batching with a 2 ms queue delay;"
+                + " generation: continuous batching). *batch 1*: both 1. *direct*: the same model with the server's session settings,"
+                + " called in a loop without the server, at the mean batch size the batched server formed in that cell; *direct / direct"
+                + " batch 1* is the most batching can gain on this hardware. The clients run on the same "
+                + Runtime.getRuntime().availableProcessors() + " cores as the worker, so gRPC and protobuf work on both sides competes with ONNX Runtime. Each figure is"
+                + " the median of " + ROUNDS + " rounds (ratios taken within a round); latencies pool the rounds.");
 
         if (only == null || only.equals("score")) {
             report.section("Score (generic model, prompt + continuation about 40 tokens)", "Throughput in requests/s.");
-            compare(report, generic, BatchingBenchmark::score, (cell, batch) -> directScore(models, batch));
+            compare(report, generic, BatchingBenchmark::score, (cell, batch) -> directScore(generic, batch));
         }
         if (only == null || only.equals("embed")) {
             report.section("Embed (all-MiniLM-L6-v2, quantized; one sentence per request)", "Throughput in requests/s.");
-            compare(report, encoder, BatchingBenchmark::embed, (cell, batch) -> directEmbed(batch));
+            compare(report, encoder, BatchingBenchmark::embed, (cell, batch) -> directEmbed(encoder, batch));
         }
         if (only == null || only.equals("generate")) {
             report.section("Generate (generic model, " + NEW_TOKENS + " new tokens, greedy)",
                     "Throughput in generated tokens/s; latency is the whole request.");
-            compare(report, generic, BatchingBenchmark::generate, (cell, batch) -> directGenerate(models, batch));
+            compare(report, generic, BatchingBenchmark::generate, (cell, batch) -> directGenerate(generic, batch));
         }
         report.write(results.resolve(only == null ? "batching.md" : "batching-" + only + ".md"));
     }
@@ -248,9 +252,8 @@ public final class BatchingBenchmark {
         return "Request " + client + " asks about the contract's termination clause and its notice period.";
     }
 
-    private static double directScore(Path models, int batch) throws Exception {
-        try (OrtSession.SessionOptions options = options();
-             CausalLm model = CausalLm.load("generic", models.resolve("generic"), SessionFactory.environment(), options)) {
+    private static double directScore(ModelConfig config, int batch) throws Exception {
+        try (Placement placement = SessionFactory.place(config); CausalLm model = load(config, placement)) {
             Scorer scorer = new Scorer(model);
             List<Scorer.Pair> pairs = new ArrayList<>();
             for (int i = 0; i < batch; i++) {
@@ -261,10 +264,10 @@ public final class BatchingBenchmark {
         }
     }
 
-    private static double directEmbed(int batch) throws Exception {
-        try (OrtSession.SessionOptions options = options();
-             InputStream onnx = ModelFiles.open(ENCODER_MODEL); InputStream tokenizer = ModelFiles.open(ENCODER_TOKENIZER);
-             OnnxSentenceEncoder encoder = OnnxSentenceEncoder.load(onnx, tokenizer, 256, options)) {
+    private static double directEmbed(ModelConfig config, int batch) throws Exception {
+        try (Placement placement = SessionFactory.place(config);
+             InputStream onnx = ModelFiles.open(config.modelFile()); InputStream tokenizer = ModelFiles.open(config.tokenizerFile());
+             OnnxSentenceEncoder encoder = OnnxSentenceEncoder.load(onnx, tokenizer, 256, placement.options())) {
             List<String> texts = new ArrayList<>();
             for (int i = 0; i < batch; i++) {
                 texts.add(sentence(i));
@@ -274,9 +277,8 @@ public final class BatchingBenchmark {
     }
 
     /** Prompts of the batch run one by one, then NEW_TOKENS greedy decoding steps run as one batch. */
-    private static double directGenerate(Path models, int batch) throws Exception {
-        try (OrtSession.SessionOptions options = options();
-             CausalLm model = CausalLm.load("generic", models.resolve("generic"), SessionFactory.environment(), options)) {
+    private static double directGenerate(ModelConfig config, int batch) throws Exception {
+        try (Placement placement = SessionFactory.place(config); CausalLm model = load(config, placement)) {
             List<int[]> prompts = new ArrayList<>();
             for (int i = 0; i < batch; i++) {
                 prompts.add(model.tokenizer().encode(sentence(i)));
@@ -286,6 +288,11 @@ public final class BatchingBenchmark {
                 return batch * NEW_TOKENS;
             });
         }
+    }
+
+    /** The model on the session settings the server gives it, for the direct loops. */
+    private static CausalLm load(ModelConfig config, Placement placement) throws Exception {
+        return CausalLm.load(config.name(), config.path(), SessionFactory.environment(), placement.options());
     }
 
     /** Units per second of {@code body} run back to back, after a warm-up. */
@@ -308,16 +315,9 @@ public final class BatchingBenchmark {
         int run() throws Exception;
     }
 
-    private static OrtSession.SessionOptions options() throws OrtException {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(THREADS);
-        options.addConfigEntry("session.intra_op.allow_spinning", "0");
-        return options;
-    }
-
     private static ModelConfig model(String name, String kind, Path path, int batch) {
         boolean encoder = kind.equals(ModelConfig.ENCODER);
-        return new ModelConfig(name, kind, path, "cpu", THREADS, batch, 256, NEW_TOKENS, batch, 2000,
+        return new ModelConfig(name, kind, path, DEVICE, THREADS, batch, 256, NEW_TOKENS, batch, 2000,
                 encoder ? ENCODER_MODEL : path.resolve("model.onnx").toString(),
                 encoder ? ENCODER_TOKENIZER : path.resolve("tokenizer.json").toString(), ModelInfo.UNSPECIFIED, CudaSettings.DEFAULT);
     }
