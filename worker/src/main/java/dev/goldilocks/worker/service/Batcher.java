@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
  * the batch runs as one model call on this batcher's thread. The delay counts from the moment the
  * first request was queued, so a request that already waited for the previous batch to finish is
  * not held back again: under load batches form from the queue at once, and the delay only matters
- * when the model is idle. The queue is bounded: {@link #offer}
- * refuses at once when it is full.
+ * when the model is idle. The queue is bounded: {@link #offer} refuses at once when it is full.
  *
  * @param <I> one request's input
  * @param <O> one request's answer
