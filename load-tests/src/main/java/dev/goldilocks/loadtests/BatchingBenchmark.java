@@ -23,6 +23,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +41,7 @@ import org.HdrHistogram.Histogram;
 public final class BatchingBenchmark {
 
     private static final int[] LOADS = {16, 32, 64};
+    private static final String[] SECTIONS = {"score", "embed", "generate"};
     private static final int ROUNDS = 3;
     private static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MEASURE_NANOS = TimeUnit.SECONDS.toNanos(6);
@@ -81,6 +83,9 @@ public final class BatchingBenchmark {
         Path results = Path.of(args.length > 0 ? args[0] : "load-tests/results");
         // One section alone (score, embed or generate) goes to its own file, to check a change quickly.
         String only = args.length > 1 ? args[1] : null;
+        if (only != null && !List.of(SECTIONS).contains(only)) {
+            throw new IllegalArgumentException("unknown section '" + only + "'; one of " + List.of(SECTIONS));
+        }
         Report report = new Report("Worker batching benchmark", "load-tests/run.sh batching");
         ModelConfig generic = model("generic", ModelConfig.CAUSAL_LM, models.resolve("generic"), MAX_BATCH);
         ModelConfig encoder = model("minilm", ModelConfig.ENCODER, Path.of("."), MAX_BATCH);
@@ -88,15 +93,17 @@ public final class BatchingBenchmark {
         try (Placement placement = SessionFactory.place(generic)) {
             device = placement.device(); // what the sessions really run on, not only what was asked for
         }
-        report.section("Setup", "One worker in this process, the client over loopback gRPC; ONNX Runtime on " + device
-                + " with " + THREADS + " intra-op threads. Each cell: N closed-loop clients, " + WARM_UP_NANOS / 1_000_000_000
-                + " s warm-up, then " + MEASURE_NANOS / 1_000_000_000 + " s measured. *batched*: max_batch_size and"
-                + " max_concurrent " + MAX_BATCH + " (Score and Embed: dynamic batching with a 2 ms queue delay;"
-                + " generation: continuous batching). *batch 1*: both 1. *direct*: the same model with the server's session settings,"
-                + " called in a loop without the server, at the mean batch size the batched server formed in that cell; *direct / direct"
-                + " batch 1* is the most batching can gain on this hardware. The clients run on the same "
-                + Runtime.getRuntime().availableProcessors() + " cores as the worker, so gRPC and protobuf work on both sides competes with ONNX Runtime. Each figure is"
-                + " the median of " + ROUNDS + " rounds (ratios taken within a round); latencies pool the rounds.");
+        report.section("Setup", "One worker in this process, the client over loopback gRPC; ONNX Runtime on "
+                + device + " with " + THREADS + " intra-op threads. Each cell: N closed-loop clients, "
+                + WARM_UP_NANOS / 1_000_000_000 + " s warm-up, then " + MEASURE_NANOS / 1_000_000_000
+                + " s measured. *batched*: max_batch_size and max_concurrent " + MAX_BATCH + " (Score and Embed:"
+                + " dynamic batching with a 2 ms queue delay; generation: continuous batching). *batch 1*: both 1."
+                + " *direct*: the same model with the server's session settings, called in a loop without the"
+                + " server, at the mean batch size the batched server formed in that cell; *direct / direct batch 1*"
+                + " is the most batching can gain on this hardware. The clients run on the same "
+                + Runtime.getRuntime().availableProcessors() + " cores as the worker, so gRPC and protobuf work on"
+                + " both sides competes with ONNX Runtime. Each figure is the median of " + ROUNDS + " rounds"
+                + " (ratios taken within a round); latencies pool the rounds.");
 
         if (only == null || only.equals("score")) {
             report.section("Score (generic model, prompt + continuation about 40 tokens)", "Throughput in requests/s.");
@@ -167,7 +174,7 @@ public final class BatchingBenchmark {
 
     private static double median(double[] values) {
         double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         return sorted[sorted.length / 2];
     }
 

@@ -5,6 +5,7 @@ import dev.goldilocks.worker.model.CausalLm;
 import dev.goldilocks.worker.model.Placement;
 import dev.goldilocks.worker.model.SessionFactory;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -57,7 +58,7 @@ public final class CudaCheck {
     /** Tokens per second of {@code batch} sequences decoding NEW_TOKENS steps together. */
     private static double rate(CausalLm model, int batch) throws Exception {
         int[] prompt = model.tokenizer().encode(PROMPT);
-        long nanos = GreedyBatch.decode(model, java.util.Collections.nCopies(batch, prompt), NEW_TOKENS);
+        long nanos = GreedyBatch.decode(model, Collections.nCopies(batch, prompt), NEW_TOKENS);
         return batch * (NEW_TOKENS - 1) / (nanos / 1e9);
     }
 

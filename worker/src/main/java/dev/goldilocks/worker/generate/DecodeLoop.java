@@ -22,6 +22,9 @@ import java.util.function.IntConsumer;
  */
 public final class DecodeLoop implements AutoCloseable {
 
+    /** Waiting sequences join a running batch at most this often: a join copies the batch's cache. */
+    private static final int JOIN_EVERY_STEPS = 4;
+
     /** The side of one request: whether it left, and how it ended. */
     public interface Caller {
         boolean cancelled();
@@ -77,8 +80,6 @@ public final class DecodeLoop implements AutoCloseable {
     private final Thread thread;
     private final List<Running> running = new ArrayList<>();
     private final List<KvBatch> open = new ArrayList<>();
-    private static final int JOIN_EVERY_STEPS = 4;
-
     private int stepsSinceJoin;
     private volatile boolean accepting = true;
     private volatile boolean closing;
