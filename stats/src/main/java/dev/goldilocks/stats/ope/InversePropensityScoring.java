@@ -1,0 +1,33 @@
+package dev.goldilocks.stats.ope;
+
+import java.util.List;
+
+/**
+ * Inverse propensity scoring (Horvitz and Thompson 1952): the mean over the log of w_i x r_i with
+ * w_i = target(a_i | x_i) / logging(a_i | x_i). Unbiased wherever the logging policy gives every action the
+ * target might take a positive probability; its variance grows with the weights.
+ */
+public final class InversePropensityScoring implements OffPolicyEstimator {
+
+    private final double level;
+
+    public InversePropensityScoring(double level) {
+        this.level = level;
+    }
+
+    @Override
+    public String name() {
+        return "ips";
+    }
+
+    @Override
+    public OffPolicyEstimate estimate(List<LoggedDecision> log) {
+        OffPolicyEstimate.requireRecords(log);
+        double[] w = ImportanceWeights.of(log);
+        double[] terms = new double[w.length];
+        for (int i = 0; i < terms.length; i++) {
+            terms[i] = w[i] * log.get(i).outcome();
+        }
+        return OffPolicyEstimate.meanOfTerms(name(), terms, ImportanceWeights.effectiveSampleSize(w), level);
+    }
+}
