@@ -1,11 +1,16 @@
 package dev.goldilocks.stats.experiment;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** Each verdict in one sentence a product manager understands, with the numbers that support it. */
 final class Explanation {
+
+    private static final MathContext THREE_DIGITS = new MathContext(3, RoundingMode.HALF_EVEN);
 
     private final String level;
 
@@ -54,8 +59,9 @@ final class Explanation {
                 .map(g -> g.metric().name()).toList();
         if (p.finding() == MetricResult.Finding.BETTER && !pending.isEmpty()) {
             return "'" + arm + "' looks better on " + p.metric().name() + " (" + comparison(p)
-                    + "), but " + String.join(", ", pending)
-                    + " is not yet shown to be within its margin, so keep it running.";
+                    + "), but " + String.join(" and ", pending) + (pending.size() == 1 ? " is" : " are")
+                    + " not yet shown to be within " + (pending.size() == 1 ? "its margin" : "their margins")
+                    + ", so keep it running.";
         }
         return "No conclusion yet on " + p.metric().name() + " for '" + arm + "' (" + comparison(p)
                 + "); keep it running: these intervals stay valid however often you look.";
@@ -67,7 +73,11 @@ final class Explanation {
                 + " to " + number(m.interval().upper());
     }
 
-    private static String number(double x) {
-        return String.format(Locale.ROOT, "%.3g", x);
+    /** Three significant digits, never in exponent notation (a reader should not meet "6.33e-05"). */
+    static String number(double x) {
+        if (!Double.isFinite(x)) {
+            return String.valueOf(x);
+        }
+        return BigDecimal.valueOf(x).round(THREE_DIGITS).stripTrailingZeros().toPlainString();
     }
 }

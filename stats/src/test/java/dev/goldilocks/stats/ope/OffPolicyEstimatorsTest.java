@@ -1,6 +1,7 @@
 package dev.goldilocks.stats.ope;
 
 import dev.goldilocks.stats.ope.RoutingWorld.Outcome;
+import org.apache.commons.math3.stat.StatUtils;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -91,7 +92,7 @@ class OffPolicyEstimatorsTest {
             ipsWidth += a.interval().width() / LOGS;
             drWidth += b.interval().width() / LOGS;
         }
-        double ratio = variance(dr) / variance(ips);
+        double ratio = StatUtils.variance(dr) / StatUtils.variance(ips);
         System.out.printf("generic-only from the specialist log: var(dr) / var(ips) = %.3f over %d logs;"
                 + " mean interval width ips %.4f, dr %.4f%n", ratio, LOGS, ipsWidth, drWidth);
         assertThat(ratio).isLessThan(0.5);
@@ -178,17 +179,5 @@ class OffPolicyEstimatorsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("predicted:");
         assertThat(OffPolicyEvaluation.of(withoutPredictions, LEVEL).estimates()).extracting(OffPolicyEstimate::estimator)
                 .containsExactly("ips", "snips");
-    }
-
-    private static double variance(double[] xs) {
-        double mean = 0;
-        for (double x : xs) {
-            mean += x / xs.length;
-        }
-        double s = 0;
-        for (double x : xs) {
-            s += (x - mean) * (x - mean);
-        }
-        return s / (xs.length - 1);
     }
 }
