@@ -9,12 +9,10 @@ import java.util.Map;
  * when either the propensities or the direct model are right; the better the direct model, the smaller the
  * residuals the weights multiply and the lower the variance.
  */
-public final class DoublyRobust implements OffPolicyEstimator {
-
-    private final double level;
+public final class DoublyRobust extends ImportanceWeighted {
 
     public DoublyRobust(double level) {
-        this.level = level;
+        super(level);
     }
 
     @Override
@@ -23,9 +21,7 @@ public final class DoublyRobust implements OffPolicyEstimator {
     }
 
     @Override
-    public OffPolicyEstimate estimate(List<LoggedDecision> log) {
-        OffPolicyEstimate.requireRecords(log);
-        double[] w = ImportanceWeights.of(log);
+    OffPolicyEstimate estimate(List<LoggedDecision> log, double[] w, double effectiveSampleSize) {
         double[] terms = new double[w.length];
         for (int i = 0; i < terms.length; i++) {
             LoggedDecision d = log.get(i);
@@ -38,6 +34,6 @@ public final class DoublyRobust implements OffPolicyEstimator {
             double correction = w[i] == 0 ? 0 : w[i] * (d.outcome() - d.prediction(d.action()));
             terms[i] = direct + correction;
         }
-        return OffPolicyEstimate.meanOfTerms(name(), terms, ImportanceWeights.effectiveSampleSize(w), level);
+        return OffPolicyEstimate.meanOfTerms(name(), terms, effectiveSampleSize, level);
     }
 }

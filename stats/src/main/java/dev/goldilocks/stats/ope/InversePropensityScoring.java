@@ -7,12 +7,10 @@ import java.util.List;
  * w_i = target(a_i | x_i) / logging(a_i | x_i). Unbiased wherever the logging policy gives every action the
  * target might take a positive probability; its variance grows with the weights.
  */
-public final class InversePropensityScoring implements OffPolicyEstimator {
-
-    private final double level;
+public final class InversePropensityScoring extends ImportanceWeighted {
 
     public InversePropensityScoring(double level) {
-        this.level = level;
+        super(level);
     }
 
     @Override
@@ -21,13 +19,11 @@ public final class InversePropensityScoring implements OffPolicyEstimator {
     }
 
     @Override
-    public OffPolicyEstimate estimate(List<LoggedDecision> log) {
-        OffPolicyEstimate.requireRecords(log);
-        double[] w = ImportanceWeights.of(log);
+    OffPolicyEstimate estimate(List<LoggedDecision> log, double[] w, double effectiveSampleSize) {
         double[] terms = new double[w.length];
         for (int i = 0; i < terms.length; i++) {
             terms[i] = w[i] * log.get(i).outcome();
         }
-        return OffPolicyEstimate.meanOfTerms(name(), terms, ImportanceWeights.effectiveSampleSize(w), level);
+        return OffPolicyEstimate.meanOfTerms(name(), terms, effectiveSampleSize, level);
     }
 }

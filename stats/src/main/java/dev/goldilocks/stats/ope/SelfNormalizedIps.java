@@ -9,12 +9,10 @@ import java.util.List;
  * (consistent), but never outside the range of the observed outcomes and usually of lower variance than IPS.
  * Interval by the delta method for a ratio of means: se^2 = sum w_i^2 (r_i - V)^2 / (sum w_i)^2.
  */
-public final class SelfNormalizedIps implements OffPolicyEstimator {
-
-    private final double level;
+public final class SelfNormalizedIps extends ImportanceWeighted {
 
     public SelfNormalizedIps(double level) {
-        this.level = level;
+        super(level);
     }
 
     @Override
@@ -23,10 +21,7 @@ public final class SelfNormalizedIps implements OffPolicyEstimator {
     }
 
     @Override
-    public OffPolicyEstimate estimate(List<LoggedDecision> log) {
-        OffPolicyEstimate.requireRecords(log);
-        double[] w = ImportanceWeights.of(log);
-        double ess = ImportanceWeights.effectiveSampleSize(w);
+    OffPolicyEstimate estimate(List<LoggedDecision> log, double[] w, double ess) {
         double weightSum = 0;
         double weighted = 0;
         for (int i = 0; i < w.length; i++) {
