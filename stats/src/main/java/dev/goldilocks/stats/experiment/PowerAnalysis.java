@@ -21,6 +21,9 @@ public final class PowerAnalysis {
     private final double alpha;
 
     public PowerAnalysis(double alpha) {
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new IllegalArgumentException("alpha: must be in (0, 1), got " + alpha);
+        }
         this.alpha = alpha;
     }
 
