@@ -307,6 +307,29 @@ abstract class DecisionLogContractTest {
     }
 
     @Test
+    void everyQueryTheReadmeShowsAnalystsRunsOnThisStore() throws Exception {
+        DecisionLogSettings settings = settings(freshStore());
+        DecisionLog log = open(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        Instant t = Instant.now().minusSeconds(60);
+        log.record(Decisions.full("client-1", t));
+        log.record(Decisions.served("probe-1", t, TrafficClass.PROBE, "math", "generic", 0.2, 0.001));
+        log.record(new ProbeScore("probe-1", t, "math-1", "exact_match", 1, OptionalDouble.of(-0.5)));
+        log.record(new ShadowJudgement("client-1", t, "generic", "math-specialist", 0.1, ShadowJudgement.Verdict.WIN));
+        log.recordFeedback(new Feedback("client-1", t, 1, ""));
+        log.close();
+
+        List<String> queries = ReadmeQueries.read();
+        assertThat(queries).hasSizeGreaterThanOrEqualTo(7);
+        try (Store store = storeOf(settings); Connection c = store.connect(); Statement s = c.createStatement()) {
+            for (String query : queries) {
+                try (ResultSet rs = s.executeQuery(query)) {
+                    assertThat(rs.next()).as("a row from:%n%s", query).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
     void migrationsApplyOnceAndAreIdempotent() throws Exception {
         DecisionLogSettings settings = settings(freshStore());
         try (Store store = storeOf(settings); Connection c = store.connect()) {

@@ -186,4 +186,14 @@ class PostgresDecisionLogTest extends DecisionLogContractTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void postgresqlAlsoGetsItsTimeIndex() throws Exception {
+        DecisionLogSettings settings = settings(freshStore());
+        try (Store s = storeOf(settings); Connection c = Migrations.connect(s); Statement q = c.createStatement();
+             ResultSet rs = q.executeQuery("SELECT indexdef FROM pg_indexes WHERE indexname = 'decision_decided_at'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).contains("(decided_at)");
+        }
+    }
 }

@@ -26,6 +26,11 @@ public final class DuckDbStore implements Store {
     }
 
     @Override
+    public String dialect() {
+        return "duckdb";
+    }
+
+    @Override
     public String location() {
         return "duckdb at " + file;
     }

@@ -11,16 +11,19 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Brings a database to the schema this build writes: migrations/V1.sql, V2.sql, ... (portable SQL, one
- * statement per ';' at a line's end), each applied once, in order, in one transaction with its row in
- * {@code schema_version}. Safe to run at every connect and from several processes at once (the store's
- * schema lock serializes them).
+ * statement per ';' at a line's end, no "--" inside strings), each applied once, in order, in one
+ * transaction with its row in {@code schema_version}; a V{n}.{dialect}.sql beside one (an index only one
+ * kind of store needs) runs in the same transaction on that kind of store only. Safe to run at every
+ * connect and from several processes at once (the store's schema lock serializes them).
  */
 public final class Migrations {
 
     private static final String RESOURCE = "/dev/goldilocks/store/migrations/V%d.sql";
+    private static final String DIALECT_RESOURCE = "/dev/goldilocks/store/migrations/V%d.%s.sql";
 
     private Migrations() {
     }
@@ -70,9 +73,11 @@ public final class Migrations {
                         + " versions up to " + latest + ": run a newer build against it");
             }
             for (int v = current + 1; v <= latest; v++) {
-                String sql = read(v);
+                String sql = read(RESOURCE.formatted(v)).orElseThrow();
+                List<String> statements = new ArrayList<>(statements(sql));
+                read(DIALECT_RESOURCE.formatted(v, store.dialect())).ifPresent(more -> statements.addAll(statements(more)));
                 try (Statement s = connection.createStatement()) {
-                    for (String statement : statements(sql)) {
+                    for (String statement : statements) {
                         s.execute(statement);
                     }
                 }
@@ -151,11 +156,11 @@ public final class Migrations {
         return first.isEmpty() ? "V" + version : first;
     }
 
-    private static String read(int version) {
-        try (InputStream in = Migrations.class.getResourceAsStream(RESOURCE.formatted(version))) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    private static Optional<String> read(String resource) {
+        try (InputStream in = Migrations.class.getResourceAsStream(resource)) {
+            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read migration V" + version, e);
+            throw new IllegalStateException("cannot read the migration " + resource, e);
         }
     }
 }

@@ -44,6 +44,11 @@ public final class PostgresStore implements Store {
     }
 
     @Override
+    public String dialect() {
+        return "postgresql";
+    }
+
+    @Override
     public String location() {
         return "postgresql at " + JdbcUrls.redact(url);
     }

@@ -10,6 +10,9 @@ import java.util.List;
  */
 public interface Store extends AutoCloseable {
 
+    /** duckdb or postgresql: names the migration files only this kind of store runs. */
+    String dialect();
+
     /** What to call the store in messages: its kind and URL or path, never a password. */
     String location();
 

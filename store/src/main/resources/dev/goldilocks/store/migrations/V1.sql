@@ -1,5 +1,6 @@
 -- V1: the decision log: one row per routing decision, outcomes keyed by request id in their own tables
 -- Portable SQL: the same statements run on DuckDB and PostgreSQL. Times are UTC instants.
+-- V1.postgresql.sql adds PostgreSQL's index on decided_at (DuckDB's min/max zone maps serve time ranges).
 
 CREATE TABLE decision (
     request_id             TEXT PRIMARY KEY,
@@ -34,8 +35,6 @@ CREATE TABLE decision (
     prompt_text            TEXT,                     -- NULL unless decision_log.log_text is true
     answer_text            TEXT
 );
-
-CREATE INDEX decision_decided_at ON decision (decided_at);
 
 -- The store's primary key is what makes feedback count once across every gateway replica.
 CREATE TABLE feedback (
