@@ -78,6 +78,21 @@ final class Batch {
         }
     }
 
+    /** Each row in a batch of its own (no markers), to find the rows a store refuses. */
+    List<Batch> singles() {
+        List<Batch> out = new ArrayList<>();
+        decisions.forEach(d -> out.add(single(d)));
+        shadows.forEach(s -> out.add(single(s)));
+        probes.forEach(p -> out.add(single(p)));
+        return out;
+    }
+
+    private static Batch single(Object row) {
+        Batch b = new Batch();
+        b.add(row);
+        return b;
+    }
+
     void completeMarkers() {
         markers.forEach(m -> m.done().complete(null));
     }

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -25,10 +26,12 @@ import org.slf4j.LoggerFactory;
  * Takes rows off the callers' threads and writes them in batches on one thread of its own. A caller never
  * waits: a row is queued when fewer than {@code capacity} rows are waiting to be written (the batch being
  * written counts), and dropped and counted otherwise. A batch is written when it has {@code batchSize}
- * rows or its first row has waited {@code flushInterval}, in one transaction; a batch the store fails is
- * dropped and counted whole. While the store is unreachable the writer stops taking rows and retries the
- * connection with backoff, so a short outage loses nothing until the queue fills. Every row handed to
- * {@link #offer} is therefore either written or counted in exactly one drop reason.
+ * rows or its first row has waited {@code flushInterval}, in one transaction. A batch that fails because
+ * the store went away is dropped and counted whole; one the store refuses while it stays reachable (a
+ * row it will not take) is retried row by row, so only the refused rows are lost. While the store is
+ * unreachable the writer stops taking rows and retries the connection with backoff, so a short outage
+ * loses nothing until the queue fills. Every row handed to {@link #offer} is therefore either written or
+ * counted in exactly one drop reason.
  */
 final class BatchWriter implements AutoCloseable {
 
@@ -202,10 +205,6 @@ final class BatchWriter implements AutoCloseable {
     private boolean connect() {
         try {
             connection = Migrations.connect(store);
-            if (failure != null) {
-                LOG.info("decision log: writing to {} again", store.location());
-                failure = null;
-            }
             return true;
         } catch (SQLException | RuntimeException e) {
             failing("cannot reach " + store.location() + ": " + SqlErrors.describe(e));
@@ -241,18 +240,56 @@ final class BatchWriter implements AutoCloseable {
         long start = System.nanoTime();
         try {
             batch.writeTo(store, connection);
-            metrics.written(rows);
-            if (failure != null) {
-                LOG.info("decision log: writing to {} again", store.location());
-                failure = null;
-            }
+            written(rows);
         } catch (SQLException | RuntimeException e) {
-            metrics.dropped(DropReason.STORE_ERROR, rows);
-            failing("a batch of " + rows + " rows failed on " + store.location() + ": " + SqlErrors.describe(e));
-            disconnect(); // a broken connection is replaced; a sound one costs little to reopen
+            if (connectionSound()) {
+                // the store is there but refused something in the batch: lose only the rows it refuses
+                writeRowByRow(batch);
+            } else {
+                metrics.dropped(DropReason.STORE_ERROR, rows);
+                failing("a batch of " + rows + " rows failed on " + store.location() + ": " + SqlErrors.describe(e));
+                disconnect();
+            }
         } finally {
             metrics.batchTook(System.nanoTime() - start);
             held.addAndGet(-rows);
+        }
+    }
+
+    private void writeRowByRow(Batch batch) {
+        List<Batch> singles = batch.singles();
+        for (int i = 0; i < singles.size(); i++) {
+            try {
+                singles.get(i).writeTo(store, connection);
+                written(1);
+            } catch (SQLException | RuntimeException e) {
+                metrics.dropped(DropReason.STORE_ERROR, 1);
+                rateLimited.warn("decision-log-refused", "decision log: {} refused a row: {}", store.location(),
+                        SqlErrors.describe(e));
+                if (!connectionSound()) {
+                    int rest = singles.size() - i - 1;
+                    metrics.dropped(DropReason.STORE_ERROR, rest);
+                    failing("a batch failed on " + store.location() + ": " + SqlErrors.describe(e));
+                    disconnect();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void written(int rows) {
+        metrics.written(rows);
+        if (failure != null) {
+            LOG.info("decision log: writing to {} again", store.location());
+            failure = null;
+        }
+    }
+
+    private boolean connectionSound() {
+        try {
+            return connection != null && connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
         }
     }
 

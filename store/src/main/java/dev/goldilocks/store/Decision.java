@@ -109,7 +109,8 @@ public record Decision(String requestId, Instant time, TrafficClass traffic, Str
             }
             Double p = distribution.get(chosenModel);
             if (p == null || p == 0) {
-                throw new IllegalArgumentException("chosenModel: " + chosenModel + " has no probability in the distribution");
+                throw new IllegalArgumentException("chosenModel: " + chosenModel
+                        + " has no probability in the distribution");
             }
         }
 

@@ -137,11 +137,13 @@ public final class DecisionHistory {
 
     /** Quality per served model, domain and source (probe, feedback) from outcomes recorded since {@code since}. */
     public List<ModelQuality> quality(Instant since) {
-        String sql = "SELECT d.served_model, d.domain, 'probe' AS source, count(*), avg(p.score), var_samp(p.score) AS variance"
+        String sql = "SELECT d.served_model, d.domain, 'probe' AS source, count(*), avg(p.score),"
+                + " var_samp(p.score) AS variance"
                 + " FROM probe_score p JOIN decision d ON d.request_id = p.request_id"
                 + " WHERE p.scored_at >= ? AND d.served_model IS NOT NULL GROUP BY d.served_model, d.domain"
                 + " UNION ALL"
-                + " SELECT d.served_model, d.domain, 'feedback' AS source, count(*), avg(f.score), var_samp(f.score) AS variance"
+                + " SELECT d.served_model, d.domain, 'feedback' AS source, count(*), avg(f.score),"
+                + " var_samp(f.score) AS variance"
                 + " FROM feedback f JOIN decision d ON d.request_id = f.request_id"
                 + " WHERE f.recorded_at >= ? AND d.served_model IS NOT NULL GROUP BY d.served_model, d.domain"
                 + " ORDER BY 2, 1, 3";
@@ -219,7 +221,8 @@ public final class DecisionHistory {
         try (Connection c = Migrations.connect(store)) {
             return query.run(c);
         } catch (SQLException e) {
-            throw new DecisionStoreException("decision log: reading " + store.location() + " failed: " + SqlErrors.describe(e), e);
+            throw new DecisionStoreException("decision log: reading " + store.location() + " failed: "
+                    + SqlErrors.describe(e), e);
         }
     }
 }

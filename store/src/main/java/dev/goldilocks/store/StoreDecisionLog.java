@@ -50,7 +50,7 @@ final class StoreDecisionLog implements DecisionLog {
                     insert.setString(1, feedback.requestId());
                     insert.setObject(2, Tables.utc(feedback.time()));
                     insert.setDouble(3, feedback.score());
-                    insert.setString(4, feedback.label().isEmpty() ? null : feedback.label());
+                    insert.setString(4, feedback.label().isEmpty() ? null : Tables.storable(feedback.label()));
                     return insert.executeUpdate();
                 }
             });

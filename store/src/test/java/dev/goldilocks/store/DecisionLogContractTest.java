@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +116,40 @@ abstract class DecisionLogContractTest {
 
         assertThat(history(log).latest(1).get(0).decision().text())
                 .contains(new Decision.Text("What is 2 + 2?", "4"));
+    }
+
+    @Test
+    void aNulCharacterInTextDoesNotCostTheRow() throws Exception {
+        DecisionLog log = open(freshStore() + "log_text: true\n");
+        Decision d = Decisions.full("r-1", Instant.now());
+        log.record(new Decision(d.requestId(), d.time(), d.traffic(), d.unitHash(), d.assignment(), d.classification(),
+                d.action(), d.serving(), d.timing(), d.usage(), Optional.of(new Decision.Text("a\u0000b", "c"))));
+        assertThat(log.flush(FLUSH)).isTrue();
+        assertThat(log.recordFeedback(new Feedback("r-1", Instant.now(), 1, "x\u0000y"))).isEqualTo(FeedbackReceipt.FIRST);
+
+        LoggedDecision logged = history(log).latest(1).get(0);
+        assertThat(logged.decision().text()).contains(new Decision.Text("a\uFFFDb", "c"));
+        assertThat(logged.feedback().orElseThrow().label()).isEqualTo("x\uFFFDy");
+    }
+
+    @Test
+    void aRowTheStoreRefusesCostsThatRowAloneNotItsBatch() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        DecisionLog log = open(settings(freshStore() + NO_INTERVAL), registry);
+        Instant t = Instant.now();
+        log.record(Decisions.minimal("r-1", t));
+        assertThat(log.flush(FLUSH)).isTrue();
+
+        for (String id : List.of("r-2", "r-3", "r-1", "r-4")) { // r-1 again: the primary key refuses it
+            log.record(Decisions.minimal(id, t.plusSeconds(1)));
+        }
+        assertThat(log.flush(FLUSH)).isTrue();
+
+        assertThat(history(log).latest(10)).extracting(l -> l.decision().requestId())
+                .containsExactlyInAnyOrder("r-1", "r-2", "r-3", "r-4");
+        assertThat(counter(registry, "goldilocks.decision.log.dropped", "reason", "store_error")).isEqualTo(1);
+        assertThat(counter(registry, "goldilocks.decision.log.written")).isEqualTo(4);
+        assertThat(log.health().state()).isEqualTo(LogHealth.State.OK);
     }
 
     @Test

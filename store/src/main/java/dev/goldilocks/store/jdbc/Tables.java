@@ -34,7 +34,8 @@ public final class Tables {
                 d.timing().totalSeconds(), orNull(d.timing().firstTokenSeconds()), orNull(d.timing().queueSeconds()),
                 orNull(d.timing().computeSeconds()),
                 d.usage().promptTokens(), d.usage().completionTokens(), d.usage().costUsd(),
-                d.text().map(Decision.Text::prompt).orElse(null), d.text().map(Decision.Text::answer).orElse(null)});
+                d.text().map(t -> storable(t.prompt())).orElse(null),
+                d.text().map(t -> storable(t.answer())).orElse(null)});
 
     public static final Table<ShadowJudgement> SHADOW_JUDGEMENT = new Table<>("shadow_judgement", List.of(
             "request_id", "judged_at", "served_model", "alternative_model", "delta", "verdict"), s -> new Object[] {
@@ -46,6 +47,14 @@ public final class Tables {
 
     /** Every table the writer appends to, for the check that the schema matches. */
     public static final List<Table<?>> ALL = List.of(DECISION, SHADOW_JUDGEMENT, PROBE_SCORE);
+
+    /**
+     * Text from outside (a prompt, an answer, a client's label) as every store takes it: PostgreSQL's TEXT
+     * cannot hold U+0000, so it becomes U+FFFD rather than costing the row.
+     */
+    public static String storable(String text) {
+        return text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
+    }
 
     public static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
