@@ -205,6 +205,10 @@ final class BatchWriter implements AutoCloseable {
     private boolean connect() {
         try {
             connection = Migrations.connect(store);
+            if (failure != null) {
+                LOG.info("decision log: {} answers again", store.location());
+                failure = null;
+            }
             return true;
         } catch (SQLException | RuntimeException e) {
             failing("cannot reach " + store.location() + ": " + SqlErrors.describe(e));
@@ -279,10 +283,7 @@ final class BatchWriter implements AutoCloseable {
 
     private void written(int rows) {
         metrics.written(rows);
-        if (failure != null) {
-            LOG.info("decision log: writing to {} again", store.location());
-            failure = null;
-        }
+        failure = null;
     }
 
     private boolean connectionSound() {

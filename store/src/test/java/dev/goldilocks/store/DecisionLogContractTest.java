@@ -20,6 +20,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ abstract class DecisionLogContractTest {
     /** Equal up to rounding in the last digits (sums and interpolated percentiles). */
     static final Comparator<Double> CLOSE = (a, b) -> Math.abs(a - b) < 1e-12 ? 0 : Double.compare(a, b);
 
-    private final List<DecisionLog> opened = new ArrayList<>();
+    private final List<DecisionLog> opened = new CopyOnWriteArrayList<>(); // replicas open on several threads
 
     /** The decision_log section (YAML) of a fresh, empty store of this kind. */
     abstract String freshStore() throws Exception;
