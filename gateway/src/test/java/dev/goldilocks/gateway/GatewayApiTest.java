@@ -125,15 +125,26 @@ class GatewayApiTest {
                 java.nio.charset.StandardCharsets.UTF_8).length, within(1e-2));
     }
 
+    /**
+     * The generic worker here passes on the first chunk and then holds the stream: the deadline certainly
+     * passes mid-generation, however fast the machine. The client gets DEADLINE_EXCEEDED, the gateway cancels
+     * its worker call, and the worker is free again.
+     */
     @Test
     void anExpiredDeadlineIsDeadlineExceededAndFreesTheWorker() throws Exception {
         GenerateRequest longRun = ask("Once").setModel("generic").setParams(GenerationParams.newBuilder()
                 .setMaxNewTokens(250).setTemperature(1f).setSeed(3)).build();
-        assertThatThrownBy(() -> gateway.withDeadlineAfter(200, TimeUnit.MILLISECONDS).generate(longRun))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
-        assertThat(genericWorkerIdleWithin(5)).as("no sequence still computing after the deadline").isTrue();
-        assertThat(call().generate(ask("Once").setModel("generic").build()).getText()).isNotNull();
+        try (HoldingWorker held = new HoldingWorker(all.genericWorkerPort()); Replica gateway = gatewayOn(held)) {
+            assertThatThrownBy(() -> gateway.blocking().withDeadlineAfter(3, TimeUnit.SECONDS).generateStream(longRun)
+                    .forEachRemaining(c -> { }))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+            assertThat(held.cancelled().await(30, TimeUnit.SECONDS)).as("the gateway cancelled its worker call").isTrue();
+            assertThat(genericWorkerIdleWithin(30)).as("no sequence still computing after the deadline").isTrue();
+        }
+        GenerateResponse next = call().generate(ask("Once").setModel("generic").build());
+        assertThat(next.getUsage().getCompletionTokens()).as("the next request is served").isEqualTo(next.getTokensCount());
+        assertThat(next.getFinishReason()).isIn(FinishReason.FINISH_REASON_LENGTH, FinishReason.FINISH_REASON_END_OF_TEXT);
     }
 
     @Test
@@ -150,29 +161,44 @@ class GatewayApiTest {
                 .isNotEqualTo(FinishReason.FINISH_REASON_UNSPECIFIED);
     }
 
+    /**
+     * A client that cancels after the first text: the worker here holds its stream after the first chunk, so
+     * the cancel certainly arrives mid-generation and must reach the worker.
+     */
     @Test
     void aClientCancellingCancelsTheWorkerCall() throws Exception {
-        io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
-        java.util.concurrent.CountDownLatch firstText = new java.util.concurrent.CountDownLatch(1);
-        context.run(() -> GoldilocksGrpc.newStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).generateStream(
-                ask("Once").setModel("generic").setParams(GenerationParams.newBuilder().setMaxNewTokens(250)
-                        .setTemperature(1f).setSeed(4)).build(), new io.grpc.stub.StreamObserver<>() {
-                    @Override
-                    public void onNext(GenerateChunk chunk) {
-                        firstText.countDown();
-                    }
+        try (HoldingWorker held = new HoldingWorker(all.genericWorkerPort()); Replica gateway = gatewayOn(held)) {
+            io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
+            java.util.concurrent.CountDownLatch firstText = new java.util.concurrent.CountDownLatch(1);
+            context.run(() -> gateway.async().withDeadlineAfter(60, TimeUnit.SECONDS).generateStream(
+                    ask("Once").setModel("generic").setParams(GenerationParams.newBuilder().setMaxNewTokens(250)
+                            .setTemperature(1f).setSeed(4)).build(), new io.grpc.stub.StreamObserver<>() {
+                        @Override
+                        public void onNext(GenerateChunk chunk) {
+                            firstText.countDown();
+                        }
 
-                    @Override
-                    public void onError(Throwable t) {
-                    }
+                        @Override
+                        public void onError(Throwable t) {
+                        }
 
-                    @Override
-                    public void onCompleted() {
-                    }
-                }));
-        assertThat(firstText.await(30, TimeUnit.SECONDS)).isTrue();
-        context.cancel(null);
-        assertThat(genericWorkerIdleWithin(5)).as("the worker stopped generating for the cancelled client").isTrue();
+                        @Override
+                        public void onCompleted() {
+                        }
+                    }));
+            assertThat(firstText.await(30, TimeUnit.SECONDS)).isTrue();
+            context.cancel(null);
+            assertThat(held.cancelled().await(30, TimeUnit.SECONDS)).as("the worker saw the cancel").isTrue();
+            assertThat(genericWorkerIdleWithin(30)).as("the worker stopped generating for the cancelled client").isTrue();
+        }
+    }
+
+    /** A gateway replica whose generic model is served through {@code held}. */
+    private static Replica gatewayOn(HoldingWorker held) throws java.io.IOException {
+        List<dev.goldilocks.gateway.config.ModelRoute> models = all.gatewayConfig().models().stream()
+                .map(m -> m.role().equals("generic") ? new dev.goldilocks.gateway.config.ModelRoute(m.name(), m.role(),
+                        m.domain(), List.of("127.0.0.1:" + held.port()), m.price(), m.prior()) : m).toList();
+        return new Replica(all.gatewayConfig().withModels(models));
     }
 
     private static boolean genericWorkerIdleWithin(int seconds) throws InterruptedException {
