@@ -417,6 +417,38 @@ class GatewayApiTest {
                 .contains("goldilocks_worker_requests_total{model=\"math-specialist\",outcome=\"ok\",rpc=\"generate\"}");
     }
 
+    /** Only the gateway's own traffic may be labelled probe or shadow: a client's claim is ignored. */
+    @Test
+    void aClientClaimingToBeProbeTrafficIsCountedAsAClient() throws Exception {
+        String client = "goldilocks_requests_total{arm=\"none\",domain=\"legal\",fallback=\"false\",model=\"legal-specialist\","
+                + "outcome=\"ok\",policy=\"pinned\",rpc=\"generate\",traffic=\"client\"}";
+        double before = metric(client);
+        io.grpc.Metadata claim = new io.grpc.Metadata();
+        claim.put(dev.goldilocks.gateway.quality.Traffic.HEADER, "probe");
+        GenerateResponse r = call().withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(claim))
+                .generate(ask("The tenant shall").setModel("legal-specialist").setDomainHint("legal").build());
+        assertThat(r.getRoute().getModel()).isEqualTo("legal-specialist");
+        assertThat(metric(client)).isEqualTo(before + 1);
+        assertThat(scrape()).as("this all-in-one runs no probes: nothing may count as probe traffic")
+                .doesNotContain("traffic=\"probe\"");
+    }
+
+    private static String scrape() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + all.metricsPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** A series' value on /metrics (0 when absent). */
+    private static double metric(String series) throws Exception {
+        for (String line : scrape().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).strip().split(" ")[0]);
+            }
+        }
+        return 0;
+    }
+
     @Test
     void listModelsShowsEveryModelReadyWithItsPrice() {
         List<ModelInfo> models = call().listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
