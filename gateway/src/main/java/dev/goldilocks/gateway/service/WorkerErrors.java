@@ -25,6 +25,8 @@ final class WorkerErrors {
         return switch (status.getCode()) {
             case UNAVAILABLE -> Failures.of(ErrorReason.MODEL_UNAVAILABLE, "model " + model + ": no worker reachable ("
                     + detail + ")").model(model).build();
+            case RESOURCE_EXHAUSTED -> Failures.of(ErrorReason.MODEL_OVERLOADED, "model " + model + ": " + detail)
+                    .model(model).build();
             case DEADLINE_EXCEEDED -> Failures.of(ErrorReason.DEADLINE_EXCEEDED, "model " + model + ": " + detail)
                     .model(model).build();
             case CANCELLED -> Failures.of(ErrorReason.CANCELLED, "model " + model + ": " + detail).model(model).build();
