@@ -11,11 +11,12 @@ import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.gateway.quality.EvalItem;
 import dev.goldilocks.gateway.quality.ProbeLog;
 import dev.goldilocks.gateway.quality.ProbeRunner;
-import dev.goldilocks.gateway.quality.ReportJson;
-import dev.goldilocks.gateway.quality.ReportPage;
+import dev.goldilocks.gateway.quality.CachedReport;
+import dev.goldilocks.gateway.quality.ReportPages;
 import dev.goldilocks.gateway.quality.Scoreboard;
 import dev.goldilocks.gateway.quality.ShadowRunner;
 import dev.goldilocks.gateway.quality.TradeoffReport;
+import dev.goldilocks.gateway.quality.Traffic;
 import dev.goldilocks.gateway.security.ApiKey;
 import dev.goldilocks.gateway.security.ApiKeyAuth;
 import dev.goldilocks.gateway.service.AdminService;
@@ -33,14 +34,15 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -53,6 +55,8 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Probed items kept for comparing policies (each answered by every candidate model). */
     private static final int PROBE_LOG_ITEMS = 5000;
+    /** A report is rebuilt at most this often, however many read it. */
+    private static final long REPORT_MAX_AGE_MILLIS = 2000;
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
     private final ServingProcess process;
@@ -61,10 +65,14 @@ public final class GatewayServer implements AutoCloseable {
     private final ProbeRunner probes;
     private final ShadowRunner shadow;
     private final ManagedChannel self;
+    private final Server selfServer;
+    private final CachedReport report;
 
     private GatewayServer(ServingProcess process, WorkerPools pools, RouterFactory routing, ProbeRunner probes,
-                          ShadowRunner shadow, ManagedChannel self) {
+                          ShadowRunner shadow, ManagedChannel self, Server selfServer, CachedReport report) {
         this.self = self;
+        this.selfServer = selfServer;
+        this.report = report;
         this.process = process;
         this.pools = pools;
         this.routing = routing;
@@ -88,42 +96,53 @@ public final class GatewayServer implements AutoCloseable {
         ExecutorService executor = GrpcServers.boundedExecutor("gateway-grpc");
         Scoreboard scoreboard = new Scoreboard();
         AtomicReference<ShadowRunner> shadowRef = new AtomicReference<>(); // set once the port is known
-        ProbeLog probeLog = new ProbeLog(PROBE_LOG_ITEMS);
+        ProbeLog probeLog = new ProbeLog(PROBE_LOG_ITEMS, routing.router()::classify);
         Outcomes outcomes = new Outcomes(routing.stats(), new GatewayMetrics(registry), scoreboard);
-        TradeoffReport report = new TradeoffReport(scoreboard, probeLog, routing.router(), routing.stats(),
+        TradeoffReport tradeoff = new TradeoffReport(scoreboard, probeLog, routing.router(), routing.stats(),
                 config.routing(), config.models().stream().collect(Collectors.toMap(ModelRoute::name, m -> m)));
+        CachedReport report = new CachedReport(tradeoff::build, REPORT_MAX_AGE_MILLIS);
         // the gateway's own probe and shadow clients get a key of their own when keys are required
         String internalKey = config.apiKeys().isEmpty() ? null : RequestIds.randomToken();
         ServerInterceptor auth = auth(config, internalKey);
+        ServerServiceDefinition api = ServerInterceptors.intercept(ParseErrors.asInvalidArgument(new GatewayService(config,
+                routing.router(), outcomes, pools,
+                new Dispatcher(pools, config.dispatch()),
+                (request, answer) -> {
+                    ShadowRunner runner = shadowRef.get();
+                    if (runner != null) {
+                        runner.offer(request, answer);
+                    }
+                }).bindService()), inFlight, auth);
+        ServerServiceDefinition admin = ServerInterceptors.intercept(new AdminService(report), auth);
         Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health,
                         config.tls())
-                .addService(ServerInterceptors.intercept(ParseErrors.asInvalidArgument(new GatewayService(config,
-                        routing.router(), outcomes, pools,
-                        new Dispatcher(pools, config.dispatch()),
-                        (request, answer) -> {
-                            ShadowRunner runner = shadowRef.get();
-                            if (runner != null) {
-                                runner.offer(request, answer);
-                            }
-                        }).bindService()), inFlight, auth))
-                .addService(ServerInterceptors.intercept(new AdminService(report), auth))
+                .addService(ServerInterceptors.intercept(api, Traffic.ignoreClaims()))
+                .addService(ServerInterceptors.intercept(admin, Traffic.ignoreClaims()))
                 .build();
+        // the gateway's own probe and shadow traffic: the same services and interceptors, in-process, so it
+        // needs no route to the public port (nor a client certificate under mutual TLS)
+        String selfName = InProcessServerBuilder.generateName();
+        Server selfServer = InProcessServerBuilder.forName(selfName).executor(executor)
+                .maxInboundMessageSize(config.maxInboundBytes()).addService(api).build();
         ServingProcess process;
         try {
+            selfServer.start();
             process = ServingProcess.start("gateway", server, health, executor, registry, config.host(),
                     config.metricsPort());
         } catch (IOException e) {
+            selfServer.shutdownNow();
+            report.close();
             routing.close();
             pools.close();
             throw e;
         }
         process.serving(GoldilocksGrpc.SERVICE_NAME, GoldilocksAdminGrpc.SERVICE_NAME);
         if (process.http() != null) {
-            process.http().page("/report", "text/html; charset=utf-8", () -> ReportPage.html(report.build()));
-            process.http().page("/report.json", "application/json", () -> ReportJson.of(report.build()));
+            ReportPages.serve(process.http(), report, config.apiKeys());
         }
         LOG.info("gateway serving on {}:{}", config.host(), process.port());
-        ManagedChannel self = selfChannel(config, process.port());
+        ManagedChannel self = InProcessChannelBuilder.forName(selfName).maxInboundMessageSize(config.maxInboundBytes())
+                .build();
         ProbeRunner probes = null;
         if (config.probes().enabled()) {
             probes = startProbes(config, routing, outcomes, probeLog, self, internalKey);
@@ -134,22 +153,7 @@ public final class GatewayServer implements AutoCloseable {
                     config.shadow().maxConcurrent(), shadowSink(outcomes), self, internalKey, new SplittableRandom());
             shadowRef.set(shadow);
         }
-        return new GatewayServer(process, pools, routing, probes, shadow, self);
-    }
-
-    /**
-     * The gateway's own client of its public port, for probe and shadow traffic (which takes the normal
-     * path). Over TLS it does not verify the certificate: it talks to itself over loopback.
-     */
-    private static ManagedChannel selfChannel(GatewayConfig config, int port) throws IOException {
-        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
-        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, port);
-        if (config.tls().isPresent()) {
-            builder.sslContext(GrpcSslContexts.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build());
-        } else {
-            builder.usePlaintext();
-        }
-        return builder.build();
+        return new GatewayServer(process, pools, routing, probes, shadow, self, selfServer, report);
     }
 
     /** Pairwise shadow comparisons as metrics, and as win rates (1, 0, or 0.5 for a tie) on the scoreboard. */
@@ -209,8 +213,8 @@ public final class GatewayServer implements AutoCloseable {
             }
 
             @Override
-            public void probed(ProbeLog.Entry entry) {
-                probeLog.add(entry);
+            public void probed(EvalItem item, Map<String, ProbeLog.Result> byModel) {
+                probeLog.add(item, byModel);
             }
         }, self, internalKey, new SplittableRandom());
         probes.start(config.probes().itemsPerSecond());
@@ -241,6 +245,8 @@ public final class GatewayServer implements AutoCloseable {
             shadow.close();
         }
         self.shutdownNow();
+        selfServer.shutdownNow();
+        report.close();
         process.close();
         pools.close();
         routing.close();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.goldilocks.common.grpc.ErrorReason;
+import dev.goldilocks.common.grpc.Failures;
 import dev.goldilocks.proto.v1.FeedbackRequest;
 import dev.goldilocks.proto.v1.FeedbackResponse;
 import dev.goldilocks.proto.v1.FinishReason;
@@ -29,6 +31,7 @@ import io.grpc.stub.ClientCalls;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -122,15 +125,26 @@ class GatewayApiTest {
                 java.nio.charset.StandardCharsets.UTF_8).length, within(1e-2));
     }
 
+    /**
+     * The generic worker here passes on the first chunk and then holds the stream: the deadline certainly
+     * passes mid-generation, however fast the machine. The client gets DEADLINE_EXCEEDED, the gateway cancels
+     * its worker call, and the worker is free again.
+     */
     @Test
     void anExpiredDeadlineIsDeadlineExceededAndFreesTheWorker() throws Exception {
         GenerateRequest longRun = ask("Once").setModel("generic").setParams(GenerationParams.newBuilder()
                 .setMaxNewTokens(250).setTemperature(1f).setSeed(3)).build();
-        assertThatThrownBy(() -> gateway.withDeadlineAfter(200, TimeUnit.MILLISECONDS).generate(longRun))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
-        assertThat(genericWorkerIdleWithin(5)).as("no sequence still computing after the deadline").isTrue();
-        assertThat(call().generate(ask("Once").setModel("generic").build()).getText()).isNotNull();
+        try (HoldingWorker held = new HoldingWorker(all.genericWorkerPort()); Replica gateway = gatewayOn(held)) {
+            assertThatThrownBy(() -> gateway.blocking().withDeadlineAfter(3, TimeUnit.SECONDS).generateStream(longRun)
+                    .forEachRemaining(c -> { }))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+            assertThat(held.cancelled().await(30, TimeUnit.SECONDS)).as("the gateway cancelled its worker call").isTrue();
+            assertThat(genericWorkerIdleWithin(30)).as("no sequence still computing after the deadline").isTrue();
+        }
+        GenerateResponse next = call().generate(ask("Once").setModel("generic").build());
+        assertThat(next.getUsage().getCompletionTokens()).as("the next request is served").isEqualTo(next.getTokensCount());
+        assertThat(next.getFinishReason()).isIn(FinishReason.FINISH_REASON_LENGTH, FinishReason.FINISH_REASON_END_OF_TEXT);
     }
 
     @Test
@@ -140,36 +154,51 @@ class GatewayApiTest {
         assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, raw,
                 CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), invalidPrompt))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(Failed.documented(e, Status.Code.INVALID_ARGUMENT)).isEqualTo(ErrorReason.MALFORMED_REQUEST);
                     assertThat(e.getStatus().getDescription()).startsWith("request:").contains("UTF-8");
                 });
         assertThat(call().generate(ask("Hello").build()).getFinishReason())
                 .isNotEqualTo(FinishReason.FINISH_REASON_UNSPECIFIED);
     }
 
+    /**
+     * A client that cancels after the first text: the worker here holds its stream after the first chunk, so
+     * the cancel certainly arrives mid-generation and must reach the worker.
+     */
     @Test
     void aClientCancellingCancelsTheWorkerCall() throws Exception {
-        io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
-        java.util.concurrent.CountDownLatch firstText = new java.util.concurrent.CountDownLatch(1);
-        context.run(() -> GoldilocksGrpc.newStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).generateStream(
-                ask("Once").setModel("generic").setParams(GenerationParams.newBuilder().setMaxNewTokens(250)
-                        .setTemperature(1f).setSeed(4)).build(), new io.grpc.stub.StreamObserver<>() {
-                    @Override
-                    public void onNext(GenerateChunk chunk) {
-                        firstText.countDown();
-                    }
+        try (HoldingWorker held = new HoldingWorker(all.genericWorkerPort()); Replica gateway = gatewayOn(held)) {
+            io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
+            java.util.concurrent.CountDownLatch firstText = new java.util.concurrent.CountDownLatch(1);
+            context.run(() -> gateway.async().withDeadlineAfter(60, TimeUnit.SECONDS).generateStream(
+                    ask("Once").setModel("generic").setParams(GenerationParams.newBuilder().setMaxNewTokens(250)
+                            .setTemperature(1f).setSeed(4)).build(), new io.grpc.stub.StreamObserver<>() {
+                        @Override
+                        public void onNext(GenerateChunk chunk) {
+                            firstText.countDown();
+                        }
 
-                    @Override
-                    public void onError(Throwable t) {
-                    }
+                        @Override
+                        public void onError(Throwable t) {
+                        }
 
-                    @Override
-                    public void onCompleted() {
-                    }
-                }));
-        assertThat(firstText.await(30, TimeUnit.SECONDS)).isTrue();
-        context.cancel(null);
-        assertThat(genericWorkerIdleWithin(5)).as("the worker stopped generating for the cancelled client").isTrue();
+                        @Override
+                        public void onCompleted() {
+                        }
+                    }));
+            assertThat(firstText.await(30, TimeUnit.SECONDS)).isTrue();
+            context.cancel(null);
+            assertThat(held.cancelled().await(30, TimeUnit.SECONDS)).as("the worker saw the cancel").isTrue();
+            assertThat(genericWorkerIdleWithin(30)).as("the worker stopped generating for the cancelled client").isTrue();
+        }
+    }
+
+    /** A gateway replica whose generic model is served through {@code held}. */
+    private static Replica gatewayOn(HoldingWorker held) throws java.io.IOException {
+        List<dev.goldilocks.gateway.config.ModelRoute> models = all.gatewayConfig().models().stream()
+                .map(m -> m.role().equals("generic") ? new dev.goldilocks.gateway.config.ModelRoute(m.name(), m.role(),
+                        m.domain(), List.of("127.0.0.1:" + held.port()), m.price(), m.prior()) : m).toList();
+        return new Replica(all.gatewayConfig().withModels(models));
     }
 
     private static boolean genericWorkerIdleWithin(int seconds) throws InterruptedException {
@@ -232,31 +261,101 @@ class GatewayApiTest {
                 Arguments.of(ask("hi").putMetadata("k", "v".repeat(5000)).build(), Status.Code.INVALID_ARGUMENT, "metadata"),
                 Arguments.of(ask("hi").setModel("no-such-model").build(), Status.Code.NOT_FOUND, "model"),
                 Arguments.of(ask("hi").setDomainHint("astrology").build(), Status.Code.INVALID_ARGUMENT, "domain_hint"),
-                Arguments.of(ask("hi").setPolicy("coin-flip").build(), Status.Code.INVALID_ARGUMENT, "policy"));
+                Arguments.of(ask("hi").setPolicy("coin-flip").build(), Status.Code.INVALID_ARGUMENT, "policy"),
+                Arguments.of(ask("hi").setModel("m".repeat(7000)).build(), Status.Code.INVALID_ARGUMENT, "model"),
+                Arguments.of(ask("hi").setDomainHint("d".repeat(7000)).build(), Status.Code.INVALID_ARGUMENT, "domain_hint"),
+                Arguments.of(ask("hi").setPolicy("p".repeat(7000)).build(), Status.Code.INVALID_ARGUMENT, "policy"),
+                Arguments.of(ask("hi").setUnitId("u".repeat(257)).build(), Status.Code.INVALID_ARGUMENT, "unit_id"),
+                Arguments.of(ask("hi").setParams(GenerationParams.newBuilder().setTemperature(100.5f)).build(),
+                        Status.Code.INVALID_ARGUMENT, "params.temperature"),
+                Arguments.of(ask("hi").setParams(GenerationParams.newBuilder().addAllStop(
+                        java.util.Collections.nCopies(17, "x"))).build(), Status.Code.INVALID_ARGUMENT, "params.stop"),
+                Arguments.of(ask("hi").setParams(GenerationParams.newBuilder().addStop("s".repeat(257))).build(),
+                        Status.Code.INVALID_ARGUMENT, "params.stop"));
     }
 
     @ParameterizedTest
     @MethodSource("badRequests")
     void badInputIsRefusedNamingTheFieldAndTheNextRequestIsServed(GenerateRequest bad, Status.Code code, String field) {
         assertThatThrownBy(() -> call().generate(bad)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(code);
+            ErrorReason reason = Failed.documented(e, code);
             assertThat(e.getStatus().getDescription()).startsWith(field + ":");
             if (code == Status.Code.INVALID_ARGUMENT) {
-                com.google.rpc.Status details = io.grpc.protobuf.StatusProto.fromThrowable(e);
-                assertThat(details).as("google.rpc.Status in the trailers").isNotNull();
-                try {
-                    assertThat(details.getDetails(0).unpack(com.google.rpc.BadRequest.class).getFieldViolations(0)
-                            .getField()).isEqualTo(field);
-                } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-                    throw new AssertionError(ex);
-                }
+                assertThat(Failures.badField(e)).as("google.rpc.BadRequest in the trailers").contains(field);
+            } else {
+                assertThat(reason).isEqualTo(ErrorReason.MODEL_NOT_FOUND);
             }
         });
         assertThatThrownBy(() -> call().generateStream(bad).forEachRemaining(c -> { }))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> Failed.documented(e, code));
         assertThat(call().generate(ask("Hello").build()).getFinishReason())
                 .isNotEqualTo(FinishReason.FINISH_REASON_UNSPECIFIED);
+    }
+
+    /**
+     * A model, domain_hint or policy of 7 KB once came back in the status message: the trailer passed a
+     * client's default 8 KiB metadata limit, that call failed with RESOURCE_EXHAUSTED and so did the other
+     * streams on its connection. Now each gets INVALID_ARGUMENT naming the field, in a small trailer, and a
+     * stream open on the same connection (a health Watch, which stays open) is not disturbed.
+     */
+    @Test
+    void oversizedNamesAreRefusedInSmallTrailersAndAStreamOnTheSameConnectionKeepsWorking() throws Exception {
+        ManagedChannel defaults = NettyChannelBuilder.forAddress("127.0.0.1", all.gatewayPort()).usePlaintext()
+                .maxInboundMetadataSize(8192).build(); // grpc-java's default, stated
+        try {
+            java.util.concurrent.BlockingQueue<Object> watch = new java.util.concurrent.LinkedBlockingQueue<>();
+            io.grpc.Context.CancellableContext watching = io.grpc.Context.current().withCancellation();
+            watching.run(() -> io.grpc.health.v1.HealthGrpc.newStub(defaults).watch(
+                    io.grpc.health.v1.HealthCheckRequest.getDefaultInstance(), new io.grpc.stub.StreamObserver<>() {
+                        @Override
+                        public void onNext(io.grpc.health.v1.HealthCheckResponse response) {
+                            watch.add(response.getStatus());
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            watch.add(t);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            watch.add("completed");
+                        }
+                    }));
+            assertThat(watch.poll(30, TimeUnit.SECONDS)).isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+            GoldilocksGrpc.GoldilocksBlockingStub stub = GoldilocksGrpc.newBlockingStub(defaults)
+                    .withDeadlineAfter(60, TimeUnit.SECONDS);
+            String big = "x".repeat(7 * 1024);
+            Map<String, org.assertj.core.api.ThrowableAssert.ThrowingCallable> oversized = new java.util.LinkedHashMap<>();
+            oversized.put("model", () -> stub.generate(ask("hi").setModel(big).build()));
+            oversized.put("domain_hint", () -> stub.generate(ask("hi").setDomainHint(big).build()));
+            oversized.put("policy", () -> stub.generateStream(ask("hi").setPolicy(big).build()).forEachRemaining(c -> { }));
+            oversized.put("model ", () -> stub.score(ScoreRequest.newBuilder().setPrompt("a").setContinuation("b")
+                    .setModel(big).build()));
+            oversized.put("domain_hint ", () -> stub.score(ScoreRequest.newBuilder().setPrompt("a").setContinuation("b")
+                    .setDomainHint(big).build()));
+            oversized.forEach((field, call) -> assertThatThrownBy(call).as(field)
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(Failed.documented(e, Status.Code.INVALID_ARGUMENT)).isEqualTo(ErrorReason.INVALID_FIELD);
+                        assertThat(Failures.badField(e)).contains(field.strip());
+                        assertThat(e.getStatus().getDescription()).isEqualTo(field.strip()
+                                + ": 7168 bytes, more than the limit of 256");
+                    }));
+            String unknown = "no-such-model-" + "y".repeat(186);
+            assertThatThrownBy(() -> stub.generate(ask("hi").setModel(unknown).build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(Failed.documented(e, Status.Code.NOT_FOUND)).isEqualTo(ErrorReason.MODEL_NOT_FOUND);
+                        assertThat(e.getStatus().getDescription()).as("the name echoed, capped at 64 characters")
+                                .contains(unknown.substring(0, 64) + "... (200 characters)")
+                                .doesNotContain(unknown.substring(0, 65));
+                    });
+            assertThat(stub.generate(ask("Hello").build()).getFinishReason())
+                    .isNotEqualTo(FinishReason.FINISH_REASON_UNSPECIFIED);
+            assertThat(watch).as("the health Watch on the same connection saw no error").isEmpty();
+            watching.cancel(null);
+        } finally {
+            defaults.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -273,17 +372,27 @@ class GatewayApiTest {
         String forged = id.substring(0, id.indexOf('.') - 2) + "xx" + id.substring(id.indexOf('.'));
         assertThatThrownBy(() -> call().feedback(FeedbackRequest.newBuilder().setRequestId(forged).setScore(1).build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(Failed.documented(e, Status.Code.INVALID_ARGUMENT)).isEqualTo(ErrorReason.INVALID_FIELD);
                     assertThat(e.getStatus().getDescription()).startsWith("request_id:");
                 });
-        for (String unknown : List.of("not-a-request-id", "a.b", id.substring(0, id.indexOf('.')))) {
+        for (String unknown : List.of("not-a-request-id", "a.b", id.substring(0, id.indexOf('.')), "r".repeat(7000))) {
             assertThatThrownBy(() -> call().feedback(FeedbackRequest.newBuilder().setRequestId(unknown).setScore(1).build()))
-                    .as(unknown).isInstanceOfSatisfying(StatusRuntimeException.class,
-                            e -> assertThat(e.getStatus().getDescription()).startsWith("request_id:"));
+                    .as(unknown).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        Failed.documented(e, Status.Code.INVALID_ARGUMENT);
+                        assertThat(e.getStatus().getDescription()).startsWith("request_id:");
+                    });
         }
         assertThatThrownBy(() -> call().feedback(FeedbackRequest.newBuilder().setRequestId(id).setScore(1.5).build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getDescription()).startsWith("score:"));
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    Failed.documented(e, Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).startsWith("score:");
+                });
+        assertThatThrownBy(() -> call().feedback(FeedbackRequest.newBuilder().setRequestId(id).setScore(1)
+                .setLabel("l".repeat(65)).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    Failed.documented(e, Status.Code.INVALID_ARGUMENT);
+                    assertThat(Failures.badField(e)).contains("label");
+                });
     }
 
     @Test
@@ -306,6 +415,38 @@ class GatewayApiTest {
                 .contains("goldilocks_stage_seconds_count{model=\"math-specialist\",stage=\"route\"}")
                 .contains("goldilocks_requests_in_flight")
                 .contains("goldilocks_worker_requests_total{model=\"math-specialist\",outcome=\"ok\",rpc=\"generate\"}");
+    }
+
+    /** Only the gateway's own traffic may be labelled probe or shadow: a client's claim is ignored. */
+    @Test
+    void aClientClaimingToBeProbeTrafficIsCountedAsAClient() throws Exception {
+        String client = "goldilocks_requests_total{arm=\"none\",domain=\"legal\",fallback=\"false\",model=\"legal-specialist\","
+                + "outcome=\"ok\",policy=\"pinned\",rpc=\"generate\",traffic=\"client\"}";
+        double before = metric(client);
+        io.grpc.Metadata claim = new io.grpc.Metadata();
+        claim.put(dev.goldilocks.gateway.quality.Traffic.HEADER, "probe");
+        GenerateResponse r = call().withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(claim))
+                .generate(ask("The tenant shall").setModel("legal-specialist").setDomainHint("legal").build());
+        assertThat(r.getRoute().getModel()).isEqualTo("legal-specialist");
+        assertThat(metric(client)).isEqualTo(before + 1);
+        assertThat(scrape()).as("this all-in-one runs no probes: nothing may count as probe traffic")
+                .doesNotContain("traffic=\"probe\"");
+    }
+
+    private static String scrape() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + all.metricsPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** A series' value on /metrics (0 when absent). */
+    private static double metric(String series) throws Exception {
+        for (String line : scrape().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).strip().split(" ")[0]);
+            }
+        }
+        return 0;
     }
 
     @Test

@@ -147,7 +147,9 @@ class OverloadApiTest {
             assertThat(outcomes.get(Status.Code.RESOURCE_EXHAUSTED)).isGreaterThanOrEqualTo(calls - 4);
             assertThat(slowestRefusalNanos.get()).as("refused early, not after waiting")
                     .isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
-            assertThat(gateway.blocking().withDeadlineAfter(60, TimeUnit.SECONDS).generate(slow).getText()).isNotNull();
+            assertThat(gateway.blocking().withDeadlineAfter(60, TimeUnit.SECONDS).generate(slow).getFinishReason())
+                    .as("served to its end after the overload").isIn(dev.goldilocks.proto.v1.FinishReason.FINISH_REASON_LENGTH,
+                            dev.goldilocks.proto.v1.FinishReason.FINISH_REASON_END_OF_TEXT);
         }
     }
 }

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.goldilocks.common.grpc.TlsFiles;
+import dev.goldilocks.gateway.cli.Main;
 import dev.goldilocks.gateway.config.ModelRoute;
+import dev.goldilocks.gateway.config.ProbeSettings;
+import dev.goldilocks.proto.v1.GoldilocksAdminGrpc;
+import dev.goldilocks.proto.v1.ReportRequest;
 import dev.goldilocks.proto.v1.GenerateRequest;
 import dev.goldilocks.proto.v1.GenerationParams;
 import dev.goldilocks.proto.v1.GoldilocksGrpc;
@@ -22,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** TLS on the public port and mutual TLS between gateway and workers, with certificates the test makes. */
 class TlsApiTest {
@@ -79,6 +84,51 @@ class TlsApiTest {
                     direct.shutdownNow();
                 }
             }
+        }
+    }
+
+    /**
+     * With mutual TLS on the public port, the gateway's own probes still run (they enter its services
+     * in-process, not through the port) and are recorded; the CLI connects with a client certificate and is
+     * refused without one.
+     */
+    @Test
+    void underMutualTlsProbesAreRecordedAndTheCliConnectsWithAClientCertificate() throws Exception {
+        TestCertificates certs = new TestCertificates();
+        TlsFiles mutual = new TlsFiles(Optional.of(certs.path("gateway.crt")), Optional.of(certs.path("gateway.key")),
+                Optional.of(certs.path("ca.crt")));
+        try (AllInOne all = AllInOne.start(MODELS, "127.0.0.1", 0, -1);
+             Replica gateway = new Replica(all.gatewayConfig().withTls(Optional.of(mutual), Optional.empty())
+                     .withProbes(new ProbeSettings(true, 20, MODELS.resolve("eval"))))) {
+            ManagedChannel client = NettyChannelBuilder.forAddress("127.0.0.1", gateway.port())
+                    .sslContext(new TlsFiles(Optional.of(certs.path("gateway-client.crt")),
+                            Optional.of(certs.path("gateway-client.key")), Optional.of(certs.path("ca.crt")))
+                            .clientContext()).build();
+            try {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                long probes = 0;
+                while (probes == 0 && System.nanoTime() < until) {
+                    Thread.sleep(100);
+                    probes = GoldilocksAdminGrpc.newBlockingStub(client).withDeadlineAfter(30, TimeUnit.SECONDS)
+                            .report(ReportRequest.getDefaultInstance()).getDomainsList().stream()
+                            .flatMap(d -> d.getModelsList().stream()).flatMap(m -> m.getQualityList().stream())
+                            .filter(q -> q.getSource().equals("probe")).mapToLong(q -> q.getN()).sum();
+                }
+                assertThat(probes).as("probe observations under mutual TLS").isPositive();
+            } finally {
+                client.shutdownNow();
+            }
+            String target = "127.0.0.1:" + gateway.port();
+            String ca = certs.path("ca.crt").toString();
+            assertThat(new CommandLine(new Main()).execute("ask", "What is 2 + 3?", "--model", "math-specialist",
+                    "--max-new-tokens", "3", "--target", target, "--tls-ca", ca,
+                    "--tls-cert", certs.path("gateway-client.crt").toString(),
+                    "--tls-key", certs.path("gateway-client.key").toString())).as("ask with a client certificate").isZero();
+            assertThat(new CommandLine(new Main()).execute("report", "--target", target, "--tls-ca", ca,
+                    "--tls-cert", certs.path("gateway-client.crt").toString(),
+                    "--tls-key", certs.path("gateway-client.key").toString())).as("report with a client certificate").isZero();
+            assertThat(new CommandLine(new Main()).execute("report", "--target", target, "--tls-ca", ca))
+                    .as("report without a client certificate").isEqualTo(1);
         }
     }
 }

@@ -53,5 +53,13 @@ public record RouteDecision(String domain, double confidence, String model, Stri
      * @param minMeanLogprob     answers with a lower mean token log-probability are escalated
      */
     public record Escalation(String model, double minMeanLogprob) {
+
+        /**
+         * Whether an answer of {@code tokens} tokens with this mean token log-probability escalates. An empty
+         * answer always does: the mean of no log-probabilities says nothing of confidence.
+         */
+        public boolean escalates(double meanLogprob, int tokens) {
+            return tokens == 0 || !(meanLogprob >= minMeanLogprob);
+        }
     }
 }

@@ -55,7 +55,16 @@ public final class Router {
      * @param requestedPolicy a policy the caller asked for, or empty for the default; must be known
      */
     public RouteDecision route(String prompt, String domainHint, String requestedPolicy) {
-        DomainPrediction prediction = predict(prompt, domainHint);
+        return route(predict(prompt, domainHint), requestedPolicy);
+    }
+
+    /** The classifier's prediction for a prompt without a hint (for replaying policies on a classified prompt). */
+    public DomainPrediction classify(String prompt) {
+        return predict(prompt, "");
+    }
+
+    /** The decision for a prompt already classified; {@code requestedPolicy} as in {@link #route(String, String, String)}. */
+    public RouteDecision route(DomainPrediction prediction, String requestedPolicy) {
         String policy = requestedPolicy == null || requestedPolicy.isEmpty() ? defaultPolicy : requestedPolicy;
         RouteDecision decision = policies.get(policy).choose(prediction, catalog);
         return decision.withReason(prediction.reason() + "; " + decision.reason());

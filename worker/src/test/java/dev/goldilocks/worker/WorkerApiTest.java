@@ -3,6 +3,8 @@ package dev.goldilocks.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.goldilocks.common.grpc.ErrorReason;
+import dev.goldilocks.common.grpc.Failures;
 import dev.goldilocks.proto.v1.EmbedRequest;
 import dev.goldilocks.proto.v1.EmbedResponse;
 import dev.goldilocks.proto.v1.FinishReason;
@@ -35,6 +37,8 @@ class WorkerApiTest {
 
     /** Configured for cuda:0, which this CPU build of ONNX Runtime lacks. */
     private static final String ON_MISSING_GPU = "math-specialist";
+    /** The generic model again, holding each Score request 3 s for others to join its batch. */
+    private static final String HELD = "generic-held";
 
     private static WorkerServer server;
     private static ManagedChannel channel;
@@ -45,6 +49,9 @@ class WorkerApiTest {
         List<ModelConfig> models = new ArrayList<>(Arrays.stream(DemoModels.ALL).map(DemoModels::config)
                 .map(m -> m.name().equals(ON_MISSING_GPU) ? onCuda(m) : m).toList());
         models.add(DemoModels.encoder());
+        ModelConfig generic = DemoModels.config(DemoModels.GENERIC);
+        models.add(new ModelConfig(HELD, generic.kind(), generic.path(), "cpu", 1, 1, 8, 256, 64, 3_000_000,
+                generic.modelFile(), generic.tokenizerFile(), generic.info(), generic.cuda()));
         server = WorkerServer.start(new WorkerConfig("127.0.0.1", 0, 4 << 20, 32, models, 0));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         worker = WorkerGrpc.newBlockingStub(channel);
@@ -291,15 +298,47 @@ class WorkerApiTest {
         assertThatThrownBy(() -> generate("nope", "hi", GenerationParams.getDefaultInstance()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                    assertThat(Failures.reason(e)).contains(ErrorReason.MODEL_NOT_FOUND);
                     assertThat(e.getStatus().getDescription()).contains("nope");
                 });
         assertThatThrownBy(() -> generate("generic", "hi", GenerationParams.newBuilder().setTemperature(Float.NaN).build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(Failures.reason(e)).contains(ErrorReason.INVALID_FIELD);
+                    assertThat(Failures.badField(e)).contains("params.temperature");
                     assertThat(e.getStatus().getDescription()).startsWith("params.temperature");
                 });
-        assertThat(text(generate("generic", "hi", GenerationParams.newBuilder().setMaxNewTokens(2).build())))
-                .isNotNull();
+        List<WorkerGenerateChunk> served = generate("generic", "hi", GenerationParams.newBuilder().setMaxNewTokens(2).build());
+        assertThat(last(served).getFinishReason()).as("the next request is served")
+                .isIn(FinishReason.FINISH_REASON_LENGTH, FinishReason.FINISH_REASON_END_OF_TEXT);
+    }
+
+    /** Every string of every request is bounded: an oversized one is INVALID_FIELD naming it, never echoed. */
+    @Test
+    void oversizedStringsAreRefusedNamingTheirFieldWithoutEchoingThem() {
+        String huge = "x".repeat((1 << 20) + 1);
+        Map<String, org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = new java.util.LinkedHashMap<>();
+        calls.put("model", () -> generate("m".repeat(7000), "hi", GenerationParams.getDefaultInstance()));
+        calls.put("prompt", () -> generate(DemoModels.GENERIC, huge, GenerationParams.getDefaultInstance()));
+        calls.put("params.stop", () -> generate(DemoModels.GENERIC, "hi", GenerationParams.newBuilder()
+                .addStop("s".repeat(257)).build()));
+        calls.put("continuation", () -> call().score(WorkerScoreRequest.newBuilder().setModel(DemoModels.GENERIC)
+                .setPrompt("hi").setContinuation(huge).build()));
+        calls.put("texts[1]", () -> call().embed(EmbedRequest.newBuilder().setModel(DemoModels.ENCODER).addTexts("a")
+                .addTexts(huge).build()));
+        calls.forEach((field, call) -> assertThatThrownBy(call).as(field)
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(Failures.reason(e)).contains(ErrorReason.INVALID_FIELD);
+                    assertThat(Failures.badField(e)).contains(field);
+                    assertThat(e.getStatus().getDescription()).startsWith(field + ":").hasSizeLessThan(200);
+                }));
+        assertThatThrownBy(() -> generate(DemoModels.GENERIC, "word ".repeat(400), GenerationParams.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(Failures.reason(e)).contains(ErrorReason.CONTEXT_TOO_LONG);
+                    assertThat(Failures.model(e)).contains(DemoModels.GENERIC);
+                    assertThat(Failures.badField(e)).contains("prompt");
+                });
     }
 
     @Test
@@ -320,21 +359,86 @@ class WorkerApiTest {
                 .contains("goldilocks_worker_queue_length{model=\"generic\"}");
     }
 
+    /**
+     * A Score whose deadline passes while it is held for its batch (3 s on this model, by construction longer
+     * than the 200 ms deadline, whatever the machine's speed) ends as deadline_exceeded in the worker's
+     * metrics, never as cancelled, and leaves nothing running.
+     */
     @Test
-    void expiredDeadlineStopsGenerationAndFreesTheModel() throws Exception {
-        WorkerGenerateRequest longRun = WorkerGenerateRequest.newBuilder().setModel("generic").setPrompt("Once")
-                .setParams(GenerationParams.newBuilder().setMaxNewTokens(200).setTemperature(1f).setSeed(1)).build();
-        assertThatThrownBy(() -> worker.withDeadlineAfter(150, TimeUnit.MILLISECONDS).generate(longRun)
-                .forEachRemaining(c -> { }))
+    void aCallWhoseDeadlinePassesInTheQueueIsCountedAsDeadlineExceededAndFreesTheModel() throws Exception {
+        String expired = "goldilocks_worker_requests_total{model=\"" + HELD + "\",outcome=\"deadline_exceeded\",rpc=\"score\"}";
+        String cancelled = "goldilocks_worker_requests_total{model=\"" + HELD + "\",outcome=\"cancelled\",rpc=\"score\"}";
+        double before = metric(expired);
+        assertThatThrownBy(() -> worker.withDeadlineAfter(200, TimeUnit.MILLISECONDS).score(WorkerScoreRequest.newBuilder()
+                .setModel(HELD).setPrompt("2 + 2 =").setContinuation(" 4").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        int inFlight;
-        do {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (metric(expired) < before + 1 && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertThat(metric(expired)).isEqualTo(before + 1);
+        assertThat(metric(cancelled)).isZero();
+        assertThat(model(HELD).getQueueLength() + model(HELD).getInFlight()).isZero();
+    }
+
+    /**
+     * Tokens of a generation the client cancels count in goldilocks_worker_generated_tokens_total: at least
+     * as many as the client received before it left.
+     */
+    @Test
+    void tokensOfACancelledGenerationAreCounted() throws Exception {
+        String tokens = "goldilocks_worker_generated_tokens_total{model=\"generic\"}";
+        String cancelled = "goldilocks_worker_requests_total{model=\"generic\",outcome=\"cancelled\",rpc=\"generate\"}";
+        double tokensBefore = metric(tokens);
+        double cancelledBefore = metric(cancelled);
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch someTokens = new java.util.concurrent.CountDownLatch(1);
+        io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
+        context.run(() -> WorkerGrpc.newStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).generate(
+                WorkerGenerateRequest.newBuilder().setModel(DemoModels.GENERIC).setPrompt("Once").setParams(
+                        GenerationParams.newBuilder().setMaxNewTokens(250).setTemperature(1f).setSeed(4)).build(),
+                new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(WorkerGenerateChunk chunk) {
+                        if (received.addAndGet(chunk.getTokensCount()) >= 3) {
+                            someTokens.countDown();
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                }));
+        assertThat(someTokens.await(30, TimeUnit.SECONDS)).isTrue();
+        context.cancel(null);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (metric(cancelled) < cancelledBefore + 1 && System.nanoTime() < until) {
             Thread.sleep(20);
-            inFlight = call().status(StatusRequest.getDefaultInstance()).getModelsList().stream()
-                    .filter(m -> m.getName().equals("generic")).findFirst().orElseThrow().getInFlight();
-        } while (inFlight > 0 && System.nanoTime() < until);
-        assertThat(inFlight).isZero();
+        }
+        assertThat(metric(cancelled)).as("the worker saw the cancel").isEqualTo(cancelledBefore + 1);
+        assertThat(metric(tokens) - tokensBefore).isGreaterThanOrEqualTo(received.get());
+    }
+
+    private static dev.goldilocks.proto.v1.ModelStatus model(String name) {
+        return call().status(StatusRequest.getDefaultInstance()).getModelsList().stream()
+                .filter(m -> m.getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** A series' value on the worker's /metrics (0 when absent). */
+    private static double metric(String series) throws Exception {
+        String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).strip().split(" ")[0]);
+            }
+        }
+        return 0;
     }
 }

@@ -72,14 +72,30 @@ public final class Failures {
 
     /** The ErrorInfo a status carries, if any. */
     public static Optional<ErrorInfo> errorInfo(Throwable t) {
+        return detail(t, ErrorInfo.class);
+    }
+
+    /** The retry delay a status suggests (its google.rpc.RetryInfo), if any. */
+    public static Optional<Duration> retryDelay(Throwable t) {
+        return detail(t, RetryInfo.class).map(r -> Duration.ofSeconds(r.getRetryDelay().getSeconds(),
+                r.getRetryDelay().getNanos()));
+    }
+
+    /** The field a status's google.rpc.BadRequest names, if any. */
+    public static Optional<String> badField(Throwable t) {
+        return detail(t, BadRequest.class).filter(b -> b.getFieldViolationsCount() > 0)
+                .map(b -> b.getFieldViolations(0).getField());
+    }
+
+    private static <M extends com.google.protobuf.Message> Optional<M> detail(Throwable t, Class<M> type) {
         com.google.rpc.Status status = StatusProto.fromThrowable(t);
         if (status == null) {
             return Optional.empty();
         }
         for (Any detail : status.getDetailsList()) {
-            if (detail.is(ErrorInfo.class)) {
+            if (detail.is(type)) {
                 try {
-                    return Optional.of(detail.unpack(ErrorInfo.class));
+                    return Optional.of(detail.unpack(type));
                 } catch (InvalidProtocolBufferException e) {
                     return Optional.empty();
                 }

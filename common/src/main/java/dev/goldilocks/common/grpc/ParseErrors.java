@@ -10,7 +10,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
-import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.List;
@@ -81,7 +81,8 @@ public final class ParseErrors {
                     if (failure != null) {
                         FAILURE.remove();
                         refused = true;
-                        call.close(Status.INVALID_ARGUMENT.withDescription(failure), new Metadata());
+                        StatusRuntimeException refusal = Failures.of(ErrorReason.MALFORMED_REQUEST, failure).build();
+                        call.close(refusal.getStatus(), Failures.trailers(refusal));
                         return;
                     }
                     if (!refused) {

@@ -7,10 +7,16 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** The options every client subcommand shares: where the gateway is and the API key to send. */
+/** The options every client subcommand shares: where the gateway is, the API key to send, and TLS (mutual with a client certificate). */
 final class GatewayClient {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
 
     @Option(names = "--target", defaultValue = "127.0.0.1:8080", description = "Gateway host:port (default: ${DEFAULT-VALUE}).")
     String target;
@@ -22,10 +28,21 @@ final class GatewayClient {
     @Option(names = "--tls-ca", description = "Connect with TLS, verifying the gateway against this CA (PEM).")
     Path tlsCa;
 
+    @Option(names = "--tls-cert", description = "Client certificate chain (PEM), for a gateway that requires mutual TLS;"
+            + " with --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "The client certificate's private key (PEM, PKCS#8).")
+    Path tlsKey;
+
     ManagedChannel channel() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+        }
         NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target);
-        if (tlsCa != null) {
-            builder.sslContext(new TlsFiles(Optional.empty(), Optional.empty(), Optional.of(tlsCa)).clientContext());
+        if (tlsCa != null || tlsCert != null) {
+            builder.sslContext(new TlsFiles(Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
+                    Optional.ofNullable(tlsCa)).clientContext());
         } else {
             builder.usePlaintext();
         }

@@ -46,22 +46,25 @@ final class ReportCommand implements Callable<Integer> {
 
     static String text(ReportResponse r) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "utility = quality - %s x cost per request (USD) - %s x latency (s)%n", num(r.getLambdaPerUsd()),
-                num(r.getMuPerSecond())));
+                "lifetime: quality per source [95%% interval], p50, p95, $ per 1k: every observation since the gateway"
+                        + " started%nlive: live quality and utility, the decayed estimates the routing policies use;"
+                        + " utility = live quality - %s x cost per request (USD) - %s x latency (s)%n",
+                num(r.getLambdaPerUsd()), num(r.getMuPerSecond())));
         for (DomainReport d : r.getDomainsList()) {
             s.append(String.format(Locale.ROOT, "%n== %s (winner: %s)%n", d.getDomain(), d.getWinner()));
-            s.append(String.format(Locale.ROOT, "%-18s %-44s %8s %8s %8s %12s %8s%n", "model", "quality (source mean [95%] n)",
-                    "offline", "p50 s", "p95 s", "$ per 1k", "utility"));
+            s.append(String.format(Locale.ROOT, "%-18s %-44s %8s %8s %12s %8s %10s %12s%n", "model",
+                    "lifetime quality (source mean [95%] n)", "p50 s", "p95 s", "$ per 1k", "offline", "live qual.",
+                    "live utility"));
             for (ModelReport m : d.getModelsList()) {
                 StringBuilder q = new StringBuilder();
                 for (QualityEstimate e : m.getQualityList()) {
                     q.append(String.format(Locale.ROOT, "%s %.3f [%.3f, %.3f] n=%d  ", e.getSource(), e.getMean(),
                             e.getLow(), e.getHigh(), e.getN()));
                 }
-                s.append(String.format(Locale.ROOT, "%-18s %-44s %8s %8s %8s %12s %8s%n", m.getModel(),
-                        q.length() == 0 ? "no observations yet" : q.toString().strip(), num(m.getOfflineQuality()),
-                        num(m.getP50Seconds()), num(m.getP95Seconds()), num(m.getCostPer1KRequestsUsd()),
-                        num(m.getUtility())));
+                s.append(String.format(Locale.ROOT, "%-18s %-44s %8s %8s %12s %8s %10s %12s%n", m.getModel(),
+                        q.length() == 0 ? "no observations yet" : q.toString().strip(), num(m.getP50Seconds()),
+                        num(m.getP95Seconds()), num(m.getCostPer1KRequestsUsd()), num(m.getOfflineQuality()),
+                        num(m.getLiveQuality()), num(m.getUtility())));
             }
             s.append(String.format(Locale.ROOT, "%-22s %8s %12s %6s %s%n", "policy (on probes)", "quality", "$ per 1k",
                     "items", "Pareto"));

@@ -39,7 +39,7 @@ public final class ProbeRunner implements AutoCloseable {
         void loglikPerByte(String model, String domain, double perByte);
 
         /** The item's results on every candidate model that answered. */
-        void probed(ProbeLog.Entry entry);
+        void probed(EvalItem item, Map<String, ProbeLog.Result> byModel);
     }
 
     private final Map<String, List<EvalItem>> itemsByDomain = new LinkedHashMap<>();
@@ -86,7 +86,7 @@ public final class ProbeRunner implements AutoCloseable {
                 }
             }
             if (!results.isEmpty()) {
-                sink.probed(new ProbeLog.Entry(item.id(), domain, item.prompt(), results));
+                sink.probed(item, results);
             }
         } catch (RuntimeException e) {
             LOG.warn("probe failed: {}", e.toString()); // never let one failure stop the schedule
@@ -113,8 +113,8 @@ public final class ProbeRunner implements AutoCloseable {
                                 .setModel(model).setDomainHint(item.domain()).build()).getLogprob();
                 sink.loglikPerByte(model, item.domain(), logprob / item.reference().getBytes(StandardCharsets.UTF_8).length);
             }
-            double meanLogprob = r.getTokensList().stream().mapToDouble(t -> t.getLogprob()).average().orElse(0);
-            return new ProbeLog.Result(score, r.getUsage().getCostUsd(), meanLogprob);
+            double meanLogprob = r.getTokensList().stream().mapToDouble(t -> t.getLogprob()).average().orElse(Double.NaN);
+            return new ProbeLog.Result(score, r.getUsage().getCostUsd(), meanLogprob, r.getTokensCount());
         } catch (StatusRuntimeException e) {
             // shed as low priority, or the model is down: the next probe tries again
             LOG.debug("probe of {} on {}: {}", item.id(), model, e.getStatus());

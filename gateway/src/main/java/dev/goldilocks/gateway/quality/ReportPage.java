@@ -40,16 +40,23 @@ public final class ReportPage {
                 <h1>Generic or specialist? The live tradeoff</h1>
                 """);
         s.append("<p>Quality is the share of probes answered correctly (math: exact match) or chrF of the answer")
-                .append(" (code, legal, prose), in [0, 1], with 95% intervals. Utility = quality - ")
-                .append(fmt(r.getLambdaPerUsd())).append(" x cost per request (USD) - ").append(fmt(r.getMuPerSecond()))
-                .append(" x latency (s). Generated ").append(Instant.ofEpochMilli(r.getGeneratedAtMillis()))
-                .append(".</p>\n");
+                .append(" (code, legal, prose), in [0, 1]. Two estimates, from the same observations:</p><ul>")
+                .append("<li><b>Lifetime scoreboard</b> (quality per source with its 95% interval: Wilson for 0/1")
+                .append(" scores, Jeffreys Beta for graded ones; latency; cost; calls): every observation since this")
+                .append(" gateway started, weighted equally.</li>")
+                .append("<li><b>Live statistics</b> (live quality, utility): the decayed estimates the routing policies")
+                .append(" decide on, recent observations dominating, starting from the offline prior. Utility = live")
+                .append(" quality - ").append(fmt(r.getLambdaPerUsd())).append(" x cost per request (USD) - ")
+                .append(fmt(r.getMuPerSecond())).append(" x latency (s).</li></ul><p>Generated ")
+                .append(Instant.ofEpochMilli(r.getGeneratedAtMillis())).append(".</p>\n");
         for (DomainReport d : r.getDomainsList()) {
             s.append("<section id=\"").append(esc(d.getDomain())).append("\"><h2>").append(esc(d.getDomain()))
                     .append("</h2>\n");
             s.append(chart(d));
-            s.append("<table><tr><th>model</th><th>quality (source, 95% interval, n)</th><th>offline</th>")
-                    .append("<th>p50 s</th><th>p95 s</th><th>cost per 1k requests</th><th>calls</th><th>utility</th></tr>\n");
+            s.append("<table><tr><th rowspan=\"2\">model</th><th colspan=\"5\">lifetime scoreboard</th>")
+                    .append("<th rowspan=\"2\">offline</th><th colspan=\"2\">live statistics (decayed)</th></tr>")
+                    .append("<tr><th>quality (source, 95% interval, n)</th><th>p50 s</th><th>p95 s</th>")
+                    .append("<th>cost per 1k requests</th><th>calls</th><th>live quality</th><th>utility</th></tr>\n");
             for (ModelReport m : d.getModelsList()) {
                 s.append("<tr").append(m.getModel().equals(d.getWinner()) ? " class=\"winner\"" : "").append("><td>")
                         .append(esc(m.getModel())).append(m.getModel().equals(d.getWinner()) ? " (wins)" : "")
@@ -58,10 +65,12 @@ public final class ReportPage {
                     s.append(esc(q.getSource())).append(' ').append(fmt(q.getMean())).append(" [").append(fmt(q.getLow()))
                             .append(", ").append(fmt(q.getHigh())).append("] n=").append(q.getN()).append("<br>");
                 }
-                s.append("</td><td>").append(fmt(m.getOfflineQuality())).append("</td><td>").append(fmt(m.getP50Seconds()))
+                s.append("</td><td>").append(fmt(m.getP50Seconds()))
                         .append("</td><td>").append(fmt(m.getP95Seconds())).append("</td><td>$")
                         .append(fmt(m.getCostPer1KRequestsUsd())).append("</td><td>").append(m.getCalls())
-                        .append("</td><td>").append(fmt(m.getUtility())).append("</td></tr>\n");
+                        .append("</td><td>").append(fmt(m.getOfflineQuality())).append("</td><td>")
+                        .append(fmt(m.getLiveQuality())).append("</td><td>").append(fmt(m.getUtility()))
+                        .append("</td></tr>\n");
             }
             s.append("</table>\n<table><tr><th>policy</th><th>quality</th><th>cost per 1k requests</th><th>items</th>")
                     .append("<th>Pareto</th></tr>\n");

@@ -6,8 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.HdrHistogram.ConcurrentHistogram;
 
 /**
- * The live tradeoff per (model, domain): quality per source (tally), latency distribution and cost of
- * every model call. Updates are lock-free or per-cell; the report reads a snapshot.
+ * The lifetime scoreboard per (model, domain): quality per source (tally), latency distribution and cost of
+ * every model call since the gateway started, unweighted. (The routing policies learn from the decayed live
+ * statistics instead, router's LiveStats.) Updates are lock-free or per-cell; the report reads a snapshot.
  */
 public final class Scoreboard {
 
@@ -42,8 +43,7 @@ public final class Scoreboard {
         }
 
         void quality(String source, double score) {
-            quality.merge(source, QualityTally.EMPTY.add(score),
-                    (a, b) -> new QualityTally(a.n() + b.n(), a.sum() + b.sum(), a.sumSq() + b.sumSq()));
+            quality.merge(source, QualityTally.EMPTY.add(score), QualityTally::plus);
         }
     }
 

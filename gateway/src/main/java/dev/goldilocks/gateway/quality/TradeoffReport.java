@@ -10,15 +10,18 @@ import dev.goldilocks.router.CandidateModel;
 import dev.goldilocks.router.RouteDecision;
 import dev.goldilocks.router.Router;
 import dev.goldilocks.router.RoutingSettings;
+import dev.goldilocks.router.stats.Estimate;
 import dev.goldilocks.router.stats.LiveStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the tradeoff report: per domain, each candidate model's quality per source (mean, 95% interval,
- * n), latency, cost and utility, the utility winner, and every routing policy replayed on the probed
- * items (each item was answered by every candidate, so what a policy would have returned is known).
+ * Builds the tradeoff report: per domain, each candidate model's lifetime quality per source (mean, 95%
+ * interval, n), latency and cost, its live (decayed) quality and utility, the utility winner, and every
+ * routing policy replayed on the probed items (each item was answered by every candidate, so what a policy
+ * would have returned is known; items were classified when they were logged). A build reads every probed
+ * item, so callers take it from {@link CachedReport}, off their own thread.
  */
 public final class TradeoffReport {
 
@@ -68,19 +71,21 @@ public final class TradeoffReport {
 
     private ModelReport model(String name, String domain) {
         Scoreboard.Cell cell = scoreboard.cell(name, domain);
+        Estimate live = stats.estimate(name, domain);
         ModelReport.Builder b = ModelReport.newBuilder().setModel(name)
                 .setP50Seconds(cell.latencyPercentileSeconds(50))
                 .setP95Seconds(cell.latencyPercentileSeconds(95))
                 .setCostPer1KRequestsUsd(cell.meanCost() * 1000)
                 .setCalls(cell.calls())
-                .setUtility(stats.estimate(name, domain).utility(settings.lambda(), settings.mu()))
+                .setUtility(live.utility(settings.lambda(), settings.mu()))
+                .setLiveQuality(live.quality())
                 .setOfflineQuality(models.get(name).prior().quality().getOrDefault(domain, Double.NaN));
         for (String source : Scoreboard.SOURCES) {
             QualityTally t = cell.quality(source);
             if (t.n() > 0) {
-                double h = Double.isNaN(t.halfWidth95()) ? 0 : t.halfWidth95();
+                MeanInterval interval = t.interval95();
                 b.addQuality(QualityEstimate.newBuilder().setSource(source).setMean(t.mean())
-                        .setLow(Math.max(0, t.mean() - h)).setHigh(Math.min(1, t.mean() + h)).setN(t.n()));
+                        .setLow(interval.low()).setHigh(interval.high()).setN(t.n()));
             }
         }
         return b.build();
@@ -92,14 +97,14 @@ public final class TradeoffReport {
         double cost = 0;
         int n = 0;
         for (ProbeLog.Entry e : items) {
-            RouteDecision d = router.route(e.prompt(), "", policy);
+            RouteDecision d = router.route(e.prediction(), policy);
             ProbeLog.Result first = e.byModel().get(d.model());
             if (first == null) {
                 continue; // misclassified into another domain's model: not probed on this item
             }
             ProbeLog.Result answer = first;
             double itemCost = first.costUsd();
-            if (d.escalation().isPresent() && first.meanLogprob() < d.escalation().get().minMeanLogprob()) {
+            if (d.escalation().isPresent() && d.escalation().get().escalates(first.meanLogprob(), first.tokens())) {
                 ProbeLog.Result second = e.byModel().get(d.escalation().get().model());
                 if (second == null) {
                     continue;

@@ -4,11 +4,15 @@ import dev.goldilocks.proto.v1.GoldilocksGrpc;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.stub.MetadataUtils;
 
 /**
  * The class of a call: a client's, or the gateway's own probe or shadow traffic, which is low priority
- * and labelled apart in metrics. Carried in a request header and, inside the gateway, in the gRPC Context.
+ * and labelled apart in metrics. Carried in a request header that only the gateway's in-process self
+ * traffic may set ({@link #ignoreClaims()}) and, inside the gateway, in the gRPC Context.
  */
 public enum Traffic {
     CLIENT, PROBE, SHADOW;
@@ -25,6 +29,22 @@ public enum Traffic {
             case "probe" -> PROBE;
             case "shadow" -> SHADOW;
             default -> CLIENT;
+        };
+    }
+
+    /**
+     * For the public port: a client may not label itself probe or shadow traffic (which is low priority and
+     * counted apart), so the header is dropped there and the call counts as a client's. The gateway's own
+     * traffic comes in-process, where the header stays.
+     */
+    public static ServerInterceptor ignoreClaims() {
+        return new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                               ServerCallHandler<Q, R> next) {
+                headers.removeAll(HEADER);
+                return next.startCall(call, headers);
+            }
         };
     }
 

@@ -4,24 +4,22 @@ import dev.goldilocks.proto.v1.GenerateResponse;
 import dev.goldilocks.proto.v1.Route;
 import dev.goldilocks.proto.v1.Token;
 import dev.goldilocks.router.RouteDecision;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * The cascade policy's first step: the specialist's answer is held back until it is complete; if its mean
- * token log-probability reaches the bound it is released, otherwise the generic model answers instead and
- * the response counts both calls' costs. Nothing of a discarded answer ever reaches the client.
+ * token log-probability reaches the bound it is released, otherwise (and always when the answer is empty)
+ * the generic model answers instead and the response counts both calls' costs. Nothing of a discarded
+ * answer ever reaches the client, and held text is not delivered: until it is released, the first call may
+ * still be retried or fall back.
  */
 final class CascadeSink extends ForwardingSink {
 
-    private record Delta(String text, List<Token> tokens) {
-    }
-
     private final RouteDecision.Escalation escalation;
     private final Consumer<GenerationSink> escalate;
-    private final List<Delta> held = new ArrayList<>();
     private Route firstRoute;
+    private volatile boolean released;
 
     /** @param escalate starts the escalated call with the given sink */
     CascadeSink(GenerationSink client, RouteDecision.Escalation escalation, Consumer<GenerationSink> escalate) {
@@ -37,23 +35,32 @@ final class CascadeSink extends ForwardingSink {
 
     @Override
     public void onDelta(String text, List<Token> tokens) {
-        held.add(new Delta(text, tokens));
+        // held: the whole answer is in the response that onDone receives
+    }
+
+    @Override
+    public boolean delivered() {
+        return released && next.delivered();
     }
 
     @Override
     public void onDone(GenerateResponse first) {
-        double mean = first.getTokensList().stream().mapToDouble(Token::getLogprob).average().orElse(0);
-        if (mean >= escalation.minMeanLogprob()) {
+        released = true;
+        double mean = first.getTokensList().stream().mapToDouble(Token::getLogprob).average().orElse(Double.NaN);
+        if (!escalation.escalates(mean, first.getTokensCount())) {
             next.onRoute(firstRoute);
-            held.forEach(d -> next.onDelta(d.text(), d.tokens()));
+            next.onDelta(first.getText(), first.getTokensList());
             GenerateResponse.Builder kept = first.toBuilder();
             kept.getRouteBuilder().setReason(first.getRoute().getReason()
                     + String.format("; mean logprob %.2f >= %.2f: kept", mean, escalation.minMeanLogprob()));
             next.onDone(kept.build());
             return;
         }
-        String why = String.format("; %s mean logprob %.2f < %.2f: escalated to %s", first.getRoute().getModel(), mean,
-                escalation.minMeanLogprob(), escalation.model());
+        String why = first.getTokensCount() == 0
+                ? String.format("; %s gave an empty answer: escalated to %s", first.getRoute().getModel(),
+                        escalation.model())
+                : String.format("; %s mean logprob %.2f < %.2f: escalated to %s", first.getRoute().getModel(), mean,
+                        escalation.minMeanLogprob(), escalation.model());
         next.onRoute(firstRoute.toBuilder().setModel(escalation.model()).setReason(firstRoute.getReason() + why).build());
         escalate.accept(new ForwardingSink(next) {
             @Override

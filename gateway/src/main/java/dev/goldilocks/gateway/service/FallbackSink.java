@@ -1,18 +1,18 @@
 package dev.goldilocks.gateway.service;
 
+import dev.goldilocks.common.grpc.Failures;
 import dev.goldilocks.proto.v1.GenerateResponse;
 import dev.goldilocks.proto.v1.Route;
-import dev.goldilocks.proto.v1.Token;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * A specialist that cannot serve (no worker reachable, or its queue full) before any of its text reached
- * the client hands the request to the generic model; the response says fallback=true and why. Once text
- * has been sent nothing is retried, so a client never sees a token twice.
+ * the client hands the request to the generic model; the response says fallback=true and why (the failure's
+ * reason and message). Once text has been delivered nothing is retried, so a client never sees a token twice;
+ * text a cascade still holds back has not been delivered.
  */
 final class FallbackSink extends ForwardingSink {
 
@@ -22,7 +22,6 @@ final class FallbackSink extends ForwardingSink {
     private final String generic;
     private final Consumer<GenerationSink> fallback;
     private Route route;
-    private boolean sent;
 
     /**
      * @param next     where the chosen model's output goes (the client, or a cascade in front of it)
@@ -43,18 +42,13 @@ final class FallbackSink extends ForwardingSink {
     }
 
     @Override
-    public void onDelta(String text, List<Token> tokens) {
-        sent = true;
-        next.onDelta(text, tokens);
-    }
-
-    @Override
     public void onError(StatusRuntimeException error) {
-        if (sent || !FALL_BACK_ON.contains(error.getStatus().getCode())) {
+        if (next.delivered() || !FALL_BACK_ON.contains(error.getStatus().getCode())) {
             next.onError(error);
             return;
         }
-        String why = error.getStatus().getCode() + ": " + error.getStatus().getDescription();
+        String why = Failures.reason(error).map(Enum::name).orElse(error.getStatus().getCode().name()) + ": "
+                + error.getStatus().getDescription();
         client.onRoute(route.toBuilder().setModel(generic).setFallback(true).setFallbackReason(why).build());
         fallback.accept(new ForwardingSink(client) {
             @Override

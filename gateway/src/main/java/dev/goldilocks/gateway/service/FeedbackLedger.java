@@ -7,8 +7,10 @@ import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Feedback scores summed per (model, domain, policy, arm), each request id counted once. Ids are
- * remembered for {@link #WINDOW_MILLIS}; older ids are refused, so a replay cannot outlive the memory.
+ * Feedback scores summed per (model, domain, policy, arm), each request id counted once: in this replica
+ * only, and for the last {@value #MAX_REMEMBERED} ids (an id sent to another replica, or after a million
+ * others within the window, counts again; the decision log will make it hold across replicas). Ids older
+ * than {@link #WINDOW_MILLIS} are refused, so a replay cannot outlive the window.
  */
 final class FeedbackLedger {
 

@@ -31,6 +31,11 @@ class ForwardingSink implements GenerationSink {
     }
 
     @Override
+    public boolean delivered() {
+        return next.delivered();
+    }
+
+    @Override
     public void onDone(GenerateResponse response) {
         next.onDone(response);
     }

@@ -1,5 +1,7 @@
 package dev.goldilocks.gateway.service;
 
+import dev.goldilocks.common.grpc.ErrorReason;
+import dev.goldilocks.common.grpc.Failures;
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.gateway.dispatch.Dispatcher;
@@ -48,7 +50,6 @@ import java.util.stream.Collectors;
 public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
 
     private static final double NANOS = 1e9;
-    private static final int MAX_LABEL_BYTES = 64;
 
     private final GatewayConfig config;
     private final Router router;
@@ -129,20 +130,19 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
             return;
         }
         long routed = System.nanoTime();
-        boolean streaming = unmetered instanceof StreamSink;
         String generic = router.catalog().generic().name();
         GenerationSink next = decision.escalation().<GenerationSink>map(e -> new CascadeSink(client, e,
-                second -> callWorker(request, decision.escalated(), received, routed, second, streaming)))
+                second -> callWorker(request, decision.escalated(), received, routed, second)))
                 .orElse(client);
         GenerationSink sink = decision.model().equals(generic) ? next : new FallbackSink(next, client, generic,
-                second -> callWorker(request, decision.fallenBackTo(generic), received, routed, second, streaming));
+                second -> callWorker(request, decision.fallenBackTo(generic), received, routed, second));
         sink.onRoute(Routes.of(decision));
-        callWorker(request, decision, received, routed, sink, streaming);
+        callWorker(request, decision, received, routed, sink);
     }
 
     /** One worker Generate call for {@code decision}; a cascade's first call asks for log-probabilities. */
     private void callWorker(GenerateRequest request, RouteDecision decision, long received, long routed,
-                            GenerationSink sink, boolean streaming) {
+                            GenerationSink sink) {
         String requestId = requestIds.issue(decision.model(), decision.domain(), decision.policy(), decision.arm());
         sink.onRequestId(requestId);
         GenerationParams params = decision.escalation().isPresent()
@@ -150,7 +150,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         WorkerGenerateRequest workerRequest = WorkerGenerateRequest.newBuilder().setModel(decision.model())
                 .setPrompt(request.getPrompt()).setParams(params).build();
         GenerationCall call = new GenerationCall(requestId, decision, models.get(decision.model()), received, routed,
-                outcomes, sink, streaming);
+                outcomes, sink);
         dispatcher.generate(decision.model(), workerRequest, workerDeadlineMillis, call, call);
     }
 
@@ -221,20 +221,12 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
     @Override
     public void feedback(FeedbackRequest request, StreamObserver<FeedbackResponse> responses) {
         try {
-            if (request.getRequestId().isEmpty()) {
-                throw RequestValidator.invalid("request_id", "is required");
-            }
-            if (!(request.getScore() >= 0 && request.getScore() <= 1)) {
-                throw RequestValidator.invalid("score", "must be in [0, 1], got " + request.getScore());
-            }
-            if (request.getLabel().getBytes(StandardCharsets.UTF_8).length > MAX_LABEL_BYTES) {
-                throw RequestValidator.invalid("label", "at most " + MAX_LABEL_BYTES + " bytes");
-            }
+            validator.check(request);
             RequestIds.Attribution a = requestIds.verify(request.getRequestId()).orElseThrow(() ->
-                    RequestValidator.invalid("request_id", "not a request id issued by this service (bad signature)"));
+                    Failures.invalidField("request_id", "not a request id issued by this service (bad signature)"));
             if (System.currentTimeMillis() - a.issuedAtMillis() > FeedbackLedger.WINDOW_MILLIS) {
-                throw Status.FAILED_PRECONDITION.withDescription("request_id: older than the 24 h feedback window")
-                        .asRuntimeException();
+                throw Failures.of(ErrorReason.FEEDBACK_WINDOW_PASSED, "request_id: older than the 24 h feedback window")
+                        .build();
             }
             boolean accepted = feedback.record(a, request.getScore());
             if (accepted) {
@@ -290,6 +282,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         private final StreamObserver<GenerateChunk> responses;
         private String requestId = "";
         private Route route;
+        private volatile boolean delivered;
 
         StreamSink(StreamObserver<GenerateChunk> responses) {
             this.responses = responses;
@@ -313,6 +306,12 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
                 route = null;
             }
             responses.onNext(chunk.build());
+            delivered = true;
+        }
+
+        @Override
+        public boolean delivered() {
+            return delivered;
         }
 
         @Override

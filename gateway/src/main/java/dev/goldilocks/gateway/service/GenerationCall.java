@@ -1,5 +1,7 @@
 package dev.goldilocks.gateway.service;
 
+import dev.goldilocks.common.grpc.ErrorReason;
+import dev.goldilocks.common.grpc.Failures;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.gateway.dispatch.Dispatcher;
 import dev.goldilocks.proto.v1.FinishReason;
@@ -26,7 +28,6 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk>, Dispa
     private final long routedNanos;
     private final Outcomes outcomes;
     private final GenerationSink sink;
-    private final boolean streamsToClient;
     private final StringBuilder text = new StringBuilder();
     private final List<Token> tokens = new ArrayList<>();
     private final long startedNanos = System.nanoTime();
@@ -34,9 +35,8 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk>, Dispa
     private WorkerGenerateChunk last;
 
     GenerationCall(String requestId, RouteDecision decision, ModelRoute model, long receivedNanos, long routedNanos,
-                   Outcomes outcomes, GenerationSink sink, boolean streamsToClient) {
+                   Outcomes outcomes, GenerationSink sink) {
         this.outcomes = outcomes;
-        this.streamsToClient = streamsToClient;
         this.requestId = requestId;
         this.decision = decision;
         this.model = model;
@@ -60,10 +60,10 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk>, Dispa
         }
     }
 
-    /** A streaming client has seen text once a delta was forwarded; a unary one only sees the end. */
+    /** Whether any of this call's text reached the client, not merely a sink that holds it back. */
     @Override
     public boolean delivered() {
-        return streamsToClient && firstTokenNanos != 0;
+        return sink.delivered();
     }
 
     @Override
@@ -82,8 +82,8 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk>, Dispa
     @Override
     public void onCompleted() {
         if (last == null) {
-            sink.onError(io.grpc.Status.INTERNAL.withDescription("model " + model.name()
-                    + ": the worker ended its stream without a final chunk").asRuntimeException());
+            sink.onError(Failures.of(ErrorReason.MODEL_FAILED, "model " + model.name()
+                    + ": the worker ended its stream without a final chunk").model(model.name()).build());
             return;
         }
         long done = System.nanoTime();

@@ -18,6 +18,15 @@ interface GenerationSink {
 
     void onDelta(String text, List<Token> tokens);
 
+    /**
+     * True once output reached the client (sent on its stream): from then on the request is never retried or
+     * handed to another model, so a client never sees a token twice. Text a sink still holds back (a
+     * cascade's first answer, a unary response) has not been delivered.
+     */
+    default boolean delivered() {
+        return false;
+    }
+
     void onDone(GenerateResponse response);
 
     void onError(StatusRuntimeException error);

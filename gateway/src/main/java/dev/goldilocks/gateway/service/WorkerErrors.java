@@ -1,11 +1,15 @@
 package dev.goldilocks.gateway.service;
 
+import dev.goldilocks.common.grpc.ErrorReason;
+import dev.goldilocks.common.grpc.Failures;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 /**
- * A worker's status as the client should see it: the worker's own answers (INVALID_ARGUMENT naming a
- * field, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED) pass through; a worker that cannot be reached says which model.
+ * A failed worker call as the client should see it. A status that carries a reason (the worker's own
+ * answers: a field, a full queue, a deadline; or the dispatcher's account of the model's endpoints) passes
+ * through with its details. One without (the transport's: a connection refused or reset) gets the reason
+ * that goes with its code, and a message that names the model.
  */
 final class WorkerErrors {
 
@@ -14,18 +18,20 @@ final class WorkerErrors {
 
     static StatusRuntimeException toClient(Throwable t, String model) {
         Status status = Status.fromThrowable(t);
-        if (status.getCode() == Status.Code.UNAVAILABLE && status.getDescription() != null
-                && status.getDescription().startsWith("model " + model + ":")) {
-            return status.asRuntimeException(); // the dispatcher's own account, which names the model
+        if (Failures.reason(t).isPresent()) {
+            return status.asRuntimeException(Status.trailersFromThrowable(t)); // keeps google.rpc details
         }
-        if (status.getCode() == Status.Code.UNAVAILABLE) {
-            return Status.UNAVAILABLE.withDescription("model " + model + ": no worker reachable ("
-                    + status.getDescription() + ")").asRuntimeException();
-        }
-        if (status.getCode() == Status.Code.UNKNOWN || status.getCode() == Status.Code.INTERNAL) {
-            return Status.INTERNAL.withDescription("model " + model + ": worker failed: " + status.getDescription())
-                    .asRuntimeException();
-        }
-        return status.asRuntimeException(Status.trailersFromThrowable(t)); // keeps google.rpc details
+        String detail = status.getDescription() != null ? status.getDescription() : status.getCode().toString();
+        return switch (status.getCode()) {
+            case UNAVAILABLE -> Failures.of(ErrorReason.MODEL_UNAVAILABLE, "model " + model + ": no worker reachable ("
+                    + detail + ")").model(model).build();
+            case RESOURCE_EXHAUSTED -> Failures.of(ErrorReason.MODEL_OVERLOADED, "model " + model + ": " + detail)
+                    .model(model).build();
+            case DEADLINE_EXCEEDED -> Failures.of(ErrorReason.DEADLINE_EXCEEDED, "model " + model + ": " + detail)
+                    .model(model).build();
+            case CANCELLED -> Failures.of(ErrorReason.CANCELLED, "model " + model + ": " + detail).model(model).build();
+            default -> Failures.of(ErrorReason.MODEL_FAILED, "model " + model + ": worker failed: " + detail)
+                    .model(model).build();
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.goldilocks.worker.service;
 
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class MeteredCall<T> {
 
     private final ServerCallStreamObserver<T> out;
+    private final Context context = Context.current();
     private final WorkerMetrics metrics;
     private final String rpc;
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -35,6 +37,11 @@ final class MeteredCall<T> {
     }
 
     void complete(T last) {
+        if (out.isCancelled()) {
+            // the answer came after the caller left (its deadline passed during a batch): count what it saw
+            fail(WorkerCalls.cancelledStatus(context, "before the answer was sent"));
+            return;
+        }
         out.onNext(last);
         if (ended.compareAndSet(false, true)) {
             metrics.ended(model, rpc, Status.Code.OK);

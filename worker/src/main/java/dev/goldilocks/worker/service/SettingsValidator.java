@@ -1,6 +1,7 @@
 package dev.goldilocks.worker.service;
 
-import dev.goldilocks.common.grpc.BadRequests;
+import dev.goldilocks.common.grpc.FieldLimits;
+import dev.goldilocks.common.grpc.Failures;
 import dev.goldilocks.proto.v1.GenerationParams;
 import dev.goldilocks.worker.generate.GenerationSettings;
 import io.grpc.StatusRuntimeException;
@@ -9,9 +10,6 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Turns request parameters into {@link GenerationSettings}, or INVALID_ARGUMENT naming the field. */
 final class SettingsValidator {
 
-    static final int MAX_STOP_SEQUENCES = 16;
-    static final int MAX_STOP_CHARS = 256;
-
     private SettingsValidator() {
     }
 
@@ -19,30 +17,21 @@ final class SettingsValidator {
             throws StatusRuntimeException {
         int maxNewTokens = p.hasMaxNewTokens() ? p.getMaxNewTokens() : Math.min(defaultMaxNewTokens, limit);
         if (maxNewTokens < 1 || maxNewTokens > limit) {
-            throw BadRequests.invalid("params.max_new_tokens", "must be between 1 and " + limit + ", got " + maxNewTokens);
+            throw Failures.invalidField("params.max_new_tokens", "must be between 1 and " + limit + ", got " + maxNewTokens);
         }
         float temperature = p.hasTemperature() ? p.getTemperature() : 0f;
         if (!Float.isFinite(temperature) || temperature < 0f || temperature > 100f) {
-            throw BadRequests.invalid("params.temperature", "must be a finite number from 0 to 100, got " + temperature);
+            throw Failures.invalidField("params.temperature", "must be a finite number from 0 to 100, got " + temperature);
         }
         float topP = p.hasTopP() ? p.getTopP() : 1f;
         if (!(topP > 0f && topP <= 1f)) {
-            throw BadRequests.invalid("params.top_p", "must be in (0, 1], got " + topP);
+            throw Failures.invalidField("params.top_p", "must be in (0, 1], got " + topP);
         }
         int topK = p.hasTopK() ? p.getTopK() : 0;
         if (topK < 0) {
-            throw BadRequests.invalid("params.top_k", "must be >= 0, got " + topK);
+            throw Failures.invalidField("params.top_k", "must be >= 0, got " + topK);
         }
-        if (p.getStopCount() > MAX_STOP_SEQUENCES) {
-            throw BadRequests.invalid("params.stop", "at most " + MAX_STOP_SEQUENCES + " stop sequences, got "
-                    + p.getStopCount());
-        }
-        for (String stop : p.getStopList()) {
-            if (stop.isEmpty() || stop.length() > MAX_STOP_CHARS) {
-                throw BadRequests.invalid("params.stop", "each stop sequence must have 1 to " + MAX_STOP_CHARS
-                        + " characters");
-            }
-        }
+        FieldLimits.stops(p.getStopList());
         long seed = p.hasSeed() ? p.getSeed() : ThreadLocalRandom.current().nextLong();
         return new GenerationSettings(maxNewTokens, temperature, topP, topK, p.getStopList(), seed, p.getLogprobs());
     }

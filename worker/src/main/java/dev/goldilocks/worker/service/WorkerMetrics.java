@@ -57,11 +57,23 @@ public final class WorkerMetrics {
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    void generated(String model, int promptTokens, int generatedTokens, long firstTokenNanos, long decodeNanos) {
+    /** A sequence's prompt ran (whether or not its generation then finishes). */
+    void promptProcessed(String model, int promptTokens) {
         Counter.builder("goldilocks.worker.prompt.tokens").description("Prompt tokens processed").tag("model", model)
                 .register(registry).increment(promptTokens);
+    }
+
+    /**
+     * Tokens generated, counted as they are produced: those of sequences that are cancelled or whose deadline
+     * passes count too, since the device computed them.
+     */
+    void tokensGenerated(String model, int tokens) {
         Counter.builder("goldilocks.worker.generated.tokens").description("Tokens generated").tag("model", model)
-                .register(registry).increment(generatedTokens);
+                .register(registry).increment(tokens);
+    }
+
+    /** Latencies of a generation that finished. */
+    void generationTimed(String model, int generatedTokens, long firstTokenNanos, long decodeNanos) {
         timer("goldilocks.worker.time.to.first.token", "From receipt to the first generated token", model)
                 .record(firstTokenNanos, TimeUnit.NANOSECONDS);
         if (generatedTokens > 1) {

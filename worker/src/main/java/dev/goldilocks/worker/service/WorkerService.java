@@ -1,6 +1,8 @@
 package dev.goldilocks.worker.service;
 
-import dev.goldilocks.common.grpc.BadRequests;
+import dev.goldilocks.common.grpc.ErrorReason;
+import dev.goldilocks.common.grpc.Failures;
+import dev.goldilocks.common.grpc.FieldLimits;
 import dev.goldilocks.proto.v1.EmbedRequest;
 import dev.goldilocks.proto.v1.EmbedResponse;
 import dev.goldilocks.proto.v1.Embedding;
@@ -22,7 +24,6 @@ import dev.goldilocks.worker.generate.DecodeLoop;
 import dev.goldilocks.worker.generate.Scorer;
 import dev.goldilocks.worker.model.CausalLm;
 import io.grpc.Context;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
@@ -37,6 +38,8 @@ import java.util.Set;
 public final class WorkerService extends WorkerGrpc.WorkerImplBase {
 
     private static final int MAX_TEXTS = 256;
+    /** The most UTF-8 bytes of a prompt, a continuation or one text to embed. */
+    static final int MAX_TEXT_BYTES = 1 << 20;
 
     private final Map<String, HostedModel> models;
     private final Set<String> configured;
@@ -68,8 +71,11 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
             Context context = Context.current();
             String name = hosted.config().name();
             boolean queued = hosted.generations().offer(new DecodeLoop.Job(prompt, settings,
-                    (text, tokens) -> out.next(WorkerGenerateChunk.newBuilder().setText(text)
-                            .addAllTokens(tokens(tokens)).build()),
+                    (text, tokens) -> {
+                        // counted as generated, so that cancelled and expired sequences count too
+                        metrics.tokensGenerated(name, tokens.size());
+                        out.next(WorkerGenerateChunk.newBuilder().setText(text).addAllTokens(tokens(tokens)).build());
+                    },
                     new DecodeLoop.Caller() {
                         private long started;
 
@@ -82,6 +88,7 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                         public void started(long startedNanos) {
                             started = startedNanos;
                             metrics.queued(name, started - received);
+                            metrics.promptProcessed(name, prompt.length);
                         }
 
                         @Override
@@ -89,8 +96,8 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                             long finished = System.nanoTime();
                             long firstToken = started + result.timeToFirstTokenNanos();
                             metrics.computed(name, "generate", finished - started);
-                            metrics.generated(name, result.promptTokens(), result.tokens().size(),
-                                    firstToken - received, finished - firstToken);
+                            metrics.generationTimed(name, result.tokens().size(), firstToken - received,
+                                    finished - firstToken);
                             out.complete(WorkerGenerateChunk.newBuilder()
                                     .setFinishReason(finishReason(result.finishReason()))
                                     .setPromptTokens(result.promptTokens())
@@ -120,14 +127,12 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
         try {
             HostedModel hosted = model(request.getModel());
             out.model(hosted.config().name());
+            FieldLimits.required("continuation", request.getContinuation(), MAX_TEXT_BYTES);
             int[] prompt = promptTokens(hosted, request.getPrompt(), 0);
-            if (request.getContinuation().isEmpty()) {
-                throw BadRequests.invalid("continuation", "must not be empty");
-            }
             CausalLm model = causal(hosted);
             int[] continuation = model.tokenizer().encode(request.getContinuation());
             if (prompt.length + continuation.length > model.contextTokens()) {
-                throw BadRequests.invalid("continuation", "prompt and continuation are " + (prompt.length
+                throw contextTooLong(hosted, "continuation", "prompt and continuation are " + (prompt.length
                         + continuation.length) + " tokens, more than the model's context of "
                         + model.contextTokens());
             }
@@ -159,14 +164,16 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
             HostedModel hosted = model(request.getModel());
             out.model(hosted.config().name());
             Batcher<List<String>, float[][]> embeddings = hosted.embeddings().orElseThrow(() ->
-                    Status.FAILED_PRECONDITION.withDescription("model: '" + hosted.config().name() + "' is a "
-                            + hosted.config().kind() + " model; Embed needs an encoder model").asRuntimeException());
+                    wrongKind(hosted, "a " + hosted.config().kind() + " model; Embed needs an encoder model"));
             if (request.getTextsCount() == 0) {
-                throw BadRequests.invalid("texts", "must not be empty");
+                throw Failures.invalidField("texts", "must not be empty");
             }
             if (request.getTextsCount() > MAX_TEXTS) {
-                throw BadRequests.invalid("texts", request.getTextsCount() + " texts; at most " + MAX_TEXTS
+                throw Failures.invalidField("texts", request.getTextsCount() + " texts; at most " + MAX_TEXTS
                         + " per request");
+            }
+            for (int i = 0; i < request.getTextsCount(); i++) {
+                FieldLimits.maxBytes("texts[" + i + "]", request.getTexts(i), MAX_TEXT_BYTES);
             }
             boolean queued = embeddings.offer(List.copyOf(request.getTextsList()),
                     new BatchedCall<float[][]>(hosted.config().name(), "embed", received, metrics, out) {
@@ -214,32 +221,40 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
 
     /** The hosted causal LM, or FAILED_PRECONDITION naming the model when it is an encoder. */
     private static CausalLm causal(HostedModel hosted) {
-        return hosted.causalLm().orElseThrow(() -> Status.FAILED_PRECONDITION.withDescription("model: '"
-                + hosted.config().name() + "' is an encoder; Generate and Score need a causal-lm model")
-                .asRuntimeException());
+        return hosted.causalLm().orElseThrow(() ->
+                wrongKind(hosted, "an encoder; Generate and Score need a causal-lm model"));
+    }
+
+    private static StatusRuntimeException wrongKind(HostedModel hosted, String what) {
+        String name = hosted.config().name();
+        return Failures.of(ErrorReason.WRONG_MODEL_KIND, "model: '" + name + "' is " + what).model(name).build();
+    }
+
+    private static StatusRuntimeException contextTooLong(HostedModel hosted, String field, String problem) {
+        return Failures.of(ErrorReason.CONTEXT_TOO_LONG, field + ": " + problem).field(field, problem)
+                .model(hosted.config().name()).build();
     }
 
     private HostedModel model(String name) {
+        FieldLimits.maxBytes("model", name, FieldLimits.MAX_NAME_BYTES);
         HostedModel hosted = models.get(name);
         if (hosted == null && configured.contains(name)) {
-            throw Status.UNAVAILABLE.withDescription("model: '" + name + "' is still loading").asRuntimeException();
+            throw Failures.of(ErrorReason.MODEL_LOADING, "model: '" + name + "' is still loading").model(name).build();
         }
         if (hosted == null) {
-            throw Status.NOT_FOUND.withDescription("model: no model named '" + name + "' on this worker (it hosts "
-                    + configured.stream().sorted().toList() + ")").asRuntimeException();
+            throw Failures.of(ErrorReason.MODEL_NOT_FOUND, "model: no model named '" + Failures.echo(name)
+                    + "' on this worker (it hosts " + configured.stream().sorted().toList() + ")").build();
         }
         return hosted;
     }
 
     /** Tokenizes the prompt and checks it leaves {@code room} tokens in the context. */
     private static int[] promptTokens(HostedModel hosted, String prompt, int room) {
-        if (prompt.isEmpty()) {
-            throw BadRequests.invalid("prompt", "must not be empty");
-        }
+        FieldLimits.required("prompt", prompt, MAX_TEXT_BYTES);
         int[] ids = causal(hosted).tokenizer().encode(prompt);
         int context = causal(hosted).contextTokens();
         if (ids.length + room > context) {
-            throw BadRequests.invalid("prompt", ids.length + " tokens do not fit the model's context of " + context
+            throw contextTooLong(hosted, "prompt", ids.length + " tokens do not fit the model's context of " + context
                     + " tokens" + (room > 0 ? " with room for a new token" : ""));
         }
         return ids;

@@ -1,0 +1,85 @@
+package dev.goldilocks.gateway;
+
+import dev.goldilocks.proto.v1.StatusRequest;
+import dev.goldilocks.proto.v1.StatusResponse;
+import dev.goldilocks.proto.v1.WorkerGenerateChunk;
+import dev.goldilocks.proto.v1.WorkerGenerateRequest;
+import dev.goldilocks.proto.v1.WorkerGrpc;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A real worker behind a gRPC server that passes on the first chunk of each generation and then holds the
+ * stream open until its caller cancels (or its deadline passes), whatever the speed of the machine; the
+ * real worker's generation is cancelled at that moment. So a test can know that a deadline or a cancel
+ * arrived mid-generation, and see that the worker was told.
+ */
+final class HoldingWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseable {
+
+    private final ManagedChannel upstream;
+    private final Server server;
+    private final CountDownLatch cancelled = new CountDownLatch(1);
+
+    HoldingWorker(int realWorkerPort) throws IOException {
+        this.upstream = NettyChannelBuilder.forAddress("127.0.0.1", realWorkerPort).usePlaintext().build();
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(this).build().start();
+    }
+
+    int port() {
+        return server.getPort();
+    }
+
+    /** Counted down when a held generation's caller went away. */
+    CountDownLatch cancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public void generate(WorkerGenerateRequest request, StreamObserver<WorkerGenerateChunk> responses) {
+        Context.CancellableContext real = Context.current().fork().withCancellation();
+        ((ServerCallStreamObserver<WorkerGenerateChunk>) responses).setOnCancelHandler(() -> {
+            real.cancel(null);
+            cancelled.countDown();
+        });
+        AtomicBoolean first = new AtomicBoolean(true);
+        real.run(() -> WorkerGrpc.newStub(upstream).withDeadlineAfter(60, TimeUnit.SECONDS).generate(request,
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(WorkerGenerateChunk chunk) {
+                        if (first.getAndSet(false)) {
+                            responses.onNext(chunk);
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                }));
+    }
+
+    @Override
+    public void status(StatusRequest request, StreamObserver<StatusResponse> responses) {
+        responses.onNext(WorkerGrpc.newBlockingStub(upstream).withDeadlineAfter(5, TimeUnit.SECONDS).status(request));
+        responses.onCompleted();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        upstream.shutdownNow();
+    }
+}
