@@ -1,8 +1,11 @@
 package dev.goldilocks.worker.service;
 
+import dev.goldilocks.common.grpc.ErrorReason;
+import dev.goldilocks.common.grpc.Failures;
 import dev.goldilocks.proto.v1.WorkerTiming;
 import dev.goldilocks.worker.generate.Cancelled;
 import dev.goldilocks.worker.generate.DecodeLoop;
+import dev.goldilocks.worker.generate.QueueTimeout;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -32,6 +35,10 @@ final class WorkerCalls {
         }
         if (e instanceof Batcher.CancellationException || e instanceof DecodeLoop.LeftQueue) {
             return cancelledStatus(context, "while queued");
+        }
+        if (e instanceof QueueTimeout) {
+            return Failures.of(ErrorReason.QUEUE_TIMEOUT, "model " + model + ": " + e.getMessage() + "; retry with backoff")
+                    .model(model).build();
         }
         if (e instanceof Batcher.ClosedException || e instanceof DecodeLoop.Closed) {
             return Status.UNAVAILABLE.withDescription("model " + model + ": " + e.getMessage()).asRuntimeException();
