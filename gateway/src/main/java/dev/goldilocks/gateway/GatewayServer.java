@@ -5,7 +5,10 @@ import dev.goldilocks.common.grpc.ParseErrors;
 import dev.goldilocks.common.grpc.ServingProcess;
 import dev.goldilocks.common.metrics.MetricsEndpoint;
 import dev.goldilocks.gateway.config.GatewayConfig;
+import dev.goldilocks.common.logging.RateLimitedLog;
+import dev.goldilocks.gateway.dispatch.DispatchMetrics;
 import dev.goldilocks.gateway.dispatch.Dispatcher;
+import dev.goldilocks.gateway.dispatch.LoadShedding;
 import dev.goldilocks.gateway.dispatch.WorkerPools;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.gateway.quality.EvalItem;
@@ -22,7 +25,8 @@ import dev.goldilocks.gateway.service.AdminService;
 import dev.goldilocks.gateway.service.RequestIds;
 import dev.goldilocks.gateway.service.GatewayMetrics;
 import dev.goldilocks.gateway.service.GatewayService;
-import dev.goldilocks.gateway.service.InFlightLimit;
+import dev.goldilocks.gateway.service.GatewayAdmission;
+import dev.goldilocks.gateway.service.RequestCounting;
 import dev.goldilocks.gateway.service.Outcomes;
 import dev.goldilocks.proto.v1.GoldilocksAdminGrpc;
 import dev.goldilocks.proto.v1.GoldilocksGrpc;
@@ -38,8 +42,10 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,6 +60,10 @@ public final class GatewayServer implements AutoCloseable {
     /** Probed items kept for comparing policies (each answered by every candidate model). */
     private static final int PROBE_LOG_ITEMS = 5000;
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    /** The logger of events an operator must see (breakers, failover, fallback, load shedding, refused keys). */
+    static final String OPERATOR_EVENTS = "dev.goldilocks.gateway.events";
+    /** At most one line per kind of operator event per interval; the next line says how many were skipped. */
+    private static final Duration OPERATOR_INTERVAL = Duration.ofSeconds(10);
 
     private final ServingProcess process;
     private final WorkerPools pools;
@@ -80,10 +90,15 @@ public final class GatewayServer implements AutoCloseable {
     /** A gateway whose metrics go to {@code registry} (the all-in-one shares one between its servers). */
     public static GatewayServer start(GatewayConfig config, PrometheusMeterRegistry registry) throws IOException {
         RouterFactory routing = RouterFactory.create(config);
-        InFlightLimit inFlight = new InFlightLimit(config.limits().maxInFlight());
-        Gauge.builder("goldilocks.requests.in.flight", inFlight, InFlightLimit::inFlight)
+        RateLimitedLog operator = new RateLimitedLog(LoggerFactory.getLogger(OPERATOR_EVENTS), OPERATOR_INTERVAL);
+        DispatchMetrics dispatchMetrics = new DispatchMetrics(registry);
+        WorkerPools pools = new WorkerPools(config.models(), config.maxInboundBytes(), config.dispatch(), config.workerTls(),
+                dispatchMetrics, operator);
+        Dispatcher dispatcher = new Dispatcher(pools, config.dispatch(), dispatchMetrics, operator);
+        GatewayAdmission admission = new GatewayAdmission(config.limits().maxInFlight(), dispatcher::everyModelSaturated,
+                dispatchMetrics, new LoadShedding(operator, "gateway"));
+        Gauge.builder("goldilocks.requests.in.flight", admission, GatewayAdmission::inFlight)
                 .description("Public API calls in flight at this gateway").register(registry);
-        WorkerPools pools = new WorkerPools(config.models(), config.maxInboundBytes(), config.dispatch(), config.workerTls());
         HealthStatusManager health = new HealthStatusManager();
         ExecutorService executor = GrpcServers.boundedExecutor("gateway-grpc");
         Scoreboard scoreboard = new Scoreboard();
@@ -94,18 +109,18 @@ public final class GatewayServer implements AutoCloseable {
                 config.routing(), config.models().stream().collect(Collectors.toMap(ModelRoute::name, m -> m)));
         // the gateway's own probe and shadow clients get a key of their own when keys are required
         String internalKey = config.apiKeys().isEmpty() ? null : RequestIds.randomToken();
-        ServerInterceptor auth = auth(config, internalKey);
+        ServerInterceptor auth = auth(config, internalKey, registry, operator);
         Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health,
                         config.tls())
+                // the counting runs first and sees every call end, refusals by the key check or the door included
                 .addService(ServerInterceptors.intercept(ParseErrors.asInvalidArgument(new GatewayService(config,
-                        routing.router(), outcomes, pools,
-                        new Dispatcher(pools, config.dispatch()),
+                        routing.router(), outcomes, pools, dispatcher,
                         (request, answer) -> {
                             ShadowRunner runner = shadowRef.get();
                             if (runner != null) {
                                 runner.offer(request, answer);
                             }
-                        }).bindService()), inFlight, auth))
+                        }, operator).bindService()), admission, auth, new RequestCounting(outcomes.metrics())))
                 .addService(ServerInterceptors.intercept(new AdminService(report), auth))
                 .build();
         ServingProcess process;
@@ -171,7 +186,8 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** API keys for the public and admin services; with none configured, a pass-through. */
-    private static ServerInterceptor auth(GatewayConfig config, String internalKey) {
+    private static ServerInterceptor auth(GatewayConfig config, String internalKey, MeterRegistry registry,
+                                          RateLimitedLog operator) {
         if (config.apiKeys().isEmpty()) {
             LOG.warn("no API keys configured: anyone who reaches {}:{} may call the gateway{}", config.host(),
                     config.port(), isLoopback(config.host()) ? " (loopback only)" : "");
@@ -186,7 +202,7 @@ public final class GatewayServer implements AutoCloseable {
         List<ApiKey> keys = new java.util.ArrayList<>(config.apiKeys());
         keys.add(new ApiKey("internal", ApiKey.hash(internalKey), 1e6));
         LOG.info("API keys required: {} client keys", config.apiKeys().size());
-        return new ApiKeyAuth(keys);
+        return new ApiKeyAuth(keys, registry, operator);
     }
 
     private static boolean isLoopback(String host) {

@@ -1,5 +1,6 @@
 package dev.goldilocks.gateway.service;
 
+import dev.goldilocks.common.grpc.Failures;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -14,6 +15,9 @@ final class WorkerErrors {
 
     static StatusRuntimeException toClient(Throwable t, String model) {
         Status status = Status.fromThrowable(t);
+        if (Failures.reason(t).isPresent()) {
+            return status.asRuntimeException(Status.trailersFromThrowable(t)); // already says what it is, machine-readably
+        }
         if (status.getCode() == Status.Code.UNAVAILABLE && status.getDescription() != null
                 && status.getDescription().startsWith("model " + model + ":")) {
             return status.asRuntimeException(); // the dispatcher's own account, which names the model
