@@ -47,12 +47,13 @@ public final class WorkerPools implements AutoCloseable {
      * much of its generation at the gateway before the worker sees back-pressure (auto-tuning could grow it).
      */
     static final int WORKER_WINDOW_BYTES = 1 << 20;
-    /** How long a start waits for the first answers to Status, so the gateway starts knowing its models. */
-    private static final long FIRST_POLL_MILLIS = 2000;
+    /** The longest a poll waits for its answer (a first one includes connecting); no thread waits for it. */
+    private static final long MAX_POLL_MILLIS = 5000;
 
     private final Map<String, ModelPool> pools = new LinkedHashMap<>();
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final Map<String, List<String>> resolved = new ConcurrentHashMap<>();
+    private final Resolver resolver;
     private final CircuitBreakerConfig breakerConfig;
     private final int maxInboundBytes;
     private final Optional<SslContext> tls;
@@ -61,8 +62,21 @@ public final class WorkerPools implements AutoCloseable {
     private final RateLimitedLog operator;
     private final ScheduledExecutorService refresher;
 
+    /** How a target's host is looked up: DNS, or in tests a list that changes. */
+    @FunctionalInterface
+    interface Resolver {
+        /** The host's addresses; UnknownHostException when the lookup fails. */
+        List<InetAddress> resolve(String host) throws UnknownHostException;
+    }
+
     public WorkerPools(List<ModelRoute> models, int maxInboundBytes, DispatchSettings settings,
                        Optional<TlsFiles> tls, DispatchMetrics metrics, RateLimitedLog operator) {
+        this(models, maxInboundBytes, settings, tls, metrics, operator, host -> List.of(InetAddress.getAllByName(host)));
+    }
+
+    WorkerPools(List<ModelRoute> models, int maxInboundBytes, DispatchSettings settings, Optional<TlsFiles> tls,
+                DispatchMetrics metrics, RateLimitedLog operator, Resolver resolver) {
+        this.resolver = resolver;
         this.maxInboundBytes = maxInboundBytes;
         this.tls = tls.map(TlsFiles::clientContext);
         this.metrics = metrics;
@@ -84,8 +98,8 @@ public final class WorkerPools implements AutoCloseable {
             metrics.pool(pool);
         }
         long period = Math.max(100, (long) (settings.refreshSeconds() * 1000));
-        this.pollMillis = Math.min(1000, period);
-        awaitQuietly(refresh(), FIRST_POLL_MILLIS);
+        this.pollMillis = Math.min(MAX_POLL_MILLIS, Math.max(1000, period));
+        awaitQuietly(refresh(), pollMillis + 1000); // the gateway starts knowing which models are ready
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "worker-pools");
             t.setDaemon(true);
@@ -144,7 +158,7 @@ public final class WorkerPools implements AutoCloseable {
         String port = target.substring(colon + 1);
         try {
             List<String> out = new ArrayList<>();
-            for (InetAddress a : InetAddress.getAllByName(host)) {
+            for (InetAddress a : resolver.resolve(host)) {
                 out.add((a.getAddress().length == 16 ? "[" + a.getHostAddress() + "]" : a.getHostAddress()) + ":" + port);
             }
             resolved.put(target, out);
