@@ -73,13 +73,12 @@ class FlowControlApiTest {
                             });
 
                     assertThat(worker.awaitHeldBack(60)).as("the worker's stream is held back").isTrue();
-                    int sentWhileStalled = worker.sent();
-                    assertThat(sentWhileStalled).as("chunks sent while the client read nothing").isLessThan(CHUNKS);
                     assertThat(gateway.blocking().withDeadlineAfter(60, TimeUnit.SECONDS).generate(
                             GenerateRequest.newBuilder().setPrompt("What is 2 + 2?").setDomainHint("math")
                                     .setParams(GenerationParams.newBuilder().setMaxNewTokens(4)).build())
                             .getRoute().getModel()).as("other clients are served meanwhile").isEqualTo("math-specialist");
-                    assertThat(worker.sent()).as("still held back").isEqualTo(sentWhileStalled);
+                    assertThat(worker.sent()).as("chunks sent while the client read nothing").isLessThan(CHUNKS);
+                    assertThat(last).as("the stalled stream has not ended").isNotDone();
 
                     stalled.get().request(Integer.MAX_VALUE); // the client reads at last
                     GenerateChunk end = last.get(60, TimeUnit.SECONDS);
