@@ -108,7 +108,8 @@ public final class GatewayConfigReader {
         int max = node.integer("max", defaults.max(), 1, 1 << 20);
         int min = node.integer("min", Math.min(defaults.min(), max), 1, max);
         int initial = node.integer("initial", Math.max(min, Math.min(defaults.initial(), max)), min, max);
-        return new ModelLimitSettings(algorithm, algorithm.equals(ModelLimitSettings.FIXED) ? max : initial, min, max);
+        return algorithm.equals(ModelLimitSettings.FIXED) ? ModelLimitSettings.fixed(max)
+                : new ModelLimitSettings(algorithm, initial, min, max);
     }
 
     private static RoutingSettings routing(ConfigNode node, Path baseDir) {
