@@ -10,7 +10,6 @@ import dev.goldilocks.gateway.config.ModelLimitSettings;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.proto.v1.GenerateRequest;
 import dev.goldilocks.proto.v1.GenerationParams;
-import dev.goldilocks.proto.v1.ModelStatus;
 import dev.goldilocks.proto.v1.StatusRequest;
 import dev.goldilocks.proto.v1.WorkerGrpc;
 import dev.goldilocks.worker.WorkerServer;

@@ -131,11 +131,7 @@ class RequestMetricsApiTest {
     /** One call through {@code rpc}, read to its end; the status code its client saw. */
     private static Status.Code call(String rpc, GoldilocksGrpc.GoldilocksBlockingStub stub, GenerateRequest request) {
         try {
-            if (rpc.equals("generate")) {
-                stub.generate(request);
-            } else {
-                stub.generateStream(request).forEachRemaining(chunk -> { });
-            }
+            run(rpc, stub, request);
             return Status.Code.OK;
         } catch (StatusRuntimeException e) {
             return e.getStatus().getCode();
@@ -144,15 +140,19 @@ class RequestMetricsApiTest {
 
     private StatusRuntimeException refusal(String rpc, GenerateRequest request) {
         try {
-            if (rpc.equals("generate")) {
-                keyed().generate(request);
-            } else {
-                keyed().generateStream(request).forEachRemaining(chunk -> { });
-            }
+            run(rpc, keyed(), request);
         } catch (StatusRuntimeException e) {
             return e;
         }
         throw new AssertionError("admitted");
+    }
+
+    private static void run(String rpc, GoldilocksGrpc.GoldilocksBlockingStub stub, GenerateRequest request) {
+        if (rpc.equals("generate")) {
+            stub.generate(request);
+        } else {
+            stub.generateStream(request).forEachRemaining(chunk -> { });
+        }
     }
 
     private void expect(String rpc, Status.Code expected, Status.Code observed) {

@@ -18,7 +18,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.Iterator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,31 +106,26 @@ final class WorkerProxy extends WorkerGrpc.WorkerImplBase implements AutoCloseab
 
     @Override
     public void generate(WorkerGenerateRequest request, StreamObserver<WorkerGenerateChunk> responses) {
-        if (!enter(request.getModel(), request.getPrompt(), responses)) {
-            return;
-        }
-        try {
-            Iterator<WorkerGenerateChunk> chunks = real.withDeadlineAfter(60, TimeUnit.SECONDS).generate(request);
-            while (chunks.hasNext()) {
-                WorkerGenerateChunk chunk = chunks.next();
-                responses.onNext(chunk.hasTiming() ? chunk.toBuilder().setTiming(slowed(chunk.getTiming())).build() : chunk);
-            }
-            responses.onCompleted();
-        } catch (RuntimeException e) {
-            responses.onError(e);
-        } finally {
-            running.decrementAndGet();
+        if (enter(request.getModel(), request.getPrompt(), responses)) {
+            forward(responses, () -> real.withDeadlineAfter(60, TimeUnit.SECONDS).generate(request).forEachRemaining(
+                    c -> responses.onNext(c.hasTiming() ? c.toBuilder().setTiming(slowed(c.getTiming())).build() : c)));
         }
     }
 
     @Override
     public void score(WorkerScoreRequest request, StreamObserver<WorkerScoreResponse> responses) {
-        if (!enter(request.getModel(), request.getPrompt(), responses)) {
-            return;
+        if (enter(request.getModel(), request.getPrompt(), responses)) {
+            forward(responses, () -> {
+                WorkerScoreResponse r = real.withDeadlineAfter(60, TimeUnit.SECONDS).score(request);
+                responses.onNext(r.toBuilder().setTiming(slowed(r.getTiming())).build());
+            });
         }
+    }
+
+    /** Runs the forwarding {@code body}, then ends the call as the real worker ended it. */
+    private void forward(StreamObserver<?> responses, Runnable body) {
         try {
-            WorkerScoreResponse r = real.withDeadlineAfter(60, TimeUnit.SECONDS).score(request);
-            responses.onNext(r.toBuilder().setTiming(slowed(r.getTiming())).build());
+            body.run();
             responses.onCompleted();
         } catch (RuntimeException e) {
             responses.onError(e);

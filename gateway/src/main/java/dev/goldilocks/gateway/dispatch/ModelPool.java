@@ -50,8 +50,8 @@ final class ModelPool {
     /**
      * Power of two choices: of two distinct random endpoints that accept calls and that this call has not
      * tried, the one with the lower load, with its breaker's permission taken. When no endpoint accepts
-     * calls because every breaker is open, a first attempt is let through to one of them as a trial (its
-     * breaker goes half-open) rather than refusing every call until the breakers' wait is over.
+     * calls and some have an open breaker (the others unreachable), a first attempt is let through to one of
+     * those as a trial (its breaker goes half-open) rather than refusing every call until the wait is over.
      */
     Choice choose(Set<Endpoint> tried, RandomGenerator random) {
         Map<Endpoint, Endpoint.Health> health = new LinkedHashMap<>();
@@ -74,7 +74,7 @@ final class ModelPool {
         if (tried.isEmpty() && busyHalfOpen == 0) {
             List<Endpoint> open = health.entrySet().stream().filter(e -> e.getValue() == Endpoint.Health.OPEN)
                     .map(Map.Entry::getKey).toList();
-            if (!open.isEmpty() && open.size() == health.size()) {
+            if (!open.isEmpty()) { // none accepts calls: the rest are unreachable
                 Endpoint trial = open.get(random.nextInt(open.size()));
                 if (halfOpen(trial.breaker()) && trial.breaker().tryAcquirePermission()) {
                     return new Choice(Optional.of(trial), "", true);
