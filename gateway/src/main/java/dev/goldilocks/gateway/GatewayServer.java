@@ -61,7 +61,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final int PROBE_LOG_ITEMS = 5000;
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     /** The logger of events an operator must see (breakers, failover, fallback, load shedding, refused keys). */
-    static final String OPERATOR_EVENTS = "dev.goldilocks.gateway.events";
+    private static final String OPERATOR_EVENTS = "dev.goldilocks.gateway.events";
     /** At most one line per kind of operator event per interval; the next line says how many were skipped. */
     private static final Duration OPERATOR_INTERVAL = Duration.ofSeconds(10);
 

@@ -26,7 +26,8 @@ public record ModelLimitSettings(String algorithm, int initial, int min, int max
             throw new IllegalArgumentException("algorithm must be one of " + ALGORITHMS + ", got " + algorithm);
         }
         if (min < 1 || min > max || initial < min || initial > max) {
-            throw new IllegalArgumentException("need 1 <= min <= initial <= max, got " + min + ", " + initial + ", " + max);
+            throw new IllegalArgumentException("need 1 <= min <= initial <= max, got " + min + ", " + initial + ", "
+                    + max);
         }
     }
 

@@ -45,7 +45,8 @@ public final class LoadShedding {
 
     /** A call was admitted. */
     public void admitted() {
-        if (shedding.get() && clock.getAsLong() - lastRefusal.get() > QUIET.toNanos() && shedding.compareAndSet(true, false)) {
+        boolean quiet = clock.getAsLong() - lastRefusal.get() > QUIET.toNanos();
+        if (shedding.get() && quiet && shedding.compareAndSet(true, false)) {
             log.info("shed-stop:" + scope, "load shedding stopped: {}: {} calls refused since it started", scope,
                     refused.getAndSet(0));
         }

@@ -103,14 +103,16 @@ final class ModelPool {
             breaker.transitionToHalfOpenState();
             return true;
         } catch (RuntimeException e) {
-            return breaker.getState() == CircuitBreaker.State.HALF_OPEN || breaker.getState() == CircuitBreaker.State.CLOSED;
+            CircuitBreaker.State now = breaker.getState();
+            return now == CircuitBreaker.State.HALF_OPEN || now == CircuitBreaker.State.CLOSED;
         }
     }
 
     /** Why no endpoint can take the call, counted from the same reading of every endpoint. */
     private String refusal(Map<Endpoint, Endpoint.Health> health, Set<Endpoint> tried, int busyHalfOpen) {
         if (health.isEmpty()) {
-            return "model " + model + ": no worker endpoint known (" + String.join(", ", targets) + " resolved to no address)";
+            return "model " + model + ": no worker endpoint known (" + String.join(", ", targets)
+                    + " resolved to no address)";
         }
         long open = health.values().stream().filter(h -> h == Endpoint.Health.OPEN).count();
         long unreachable = health.values().stream().filter(h -> h == Endpoint.Health.UNREACHABLE).count();

@@ -68,7 +68,7 @@ enum WorkerFailure {
         Optional<ErrorReason> reason = Failures.reason(t);
         return switch (code) {
             case DEADLINE_EXCEEDED -> DEADLINE;
-            case RESOURCE_EXHAUSTED -> reason.filter(r -> r == ErrorReason.QUEUE_TIMEOUT).isPresent() ? QUEUE_TIMEOUT : BUSY;
+            case RESOURCE_EXHAUSTED -> reason.orElse(null) == ErrorReason.QUEUE_TIMEOUT ? QUEUE_TIMEOUT : BUSY;
             case UNAVAILABLE -> reason.isPresent() ? GOING_AWAY : TRANSPORT;
             // a stream reset by a dying process ends INTERNAL, UNKNOWN or CANCELLED without the worker's ErrorInfo
             case INTERNAL, UNKNOWN -> reason.isPresent() ? MODEL_FAILED : TRANSPORT;

@@ -210,7 +210,7 @@ public final class WorkerPools implements AutoCloseable {
 
     private void poll(Endpoint e, CountDownLatch answered) {
         if (e.channel().getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-            e.channel().resetConnectBackoff(); // a restarted worker is found at the next poll, not after minutes of backoff
+            e.channel().resetConnectBackoff(); // a restarted worker is found at the next poll, not minutes later
         }
         e.stub().withDeadlineAfter(pollMillis, TimeUnit.MILLISECONDS).status(StatusRequest.getDefaultInstance(),
                 new StreamObserver<>() {

@@ -40,7 +40,8 @@ public final class GatewayAdmission implements ServerInterceptor {
     private final DispatchMetrics metrics;
     private final LoadShedding shedding;
 
-    public GatewayAdmission(int max, BooleanSupplier everyModelSaturated, DispatchMetrics metrics, LoadShedding shedding) {
+    public GatewayAdmission(int max, BooleanSupplier everyModelSaturated, DispatchMetrics metrics,
+                            LoadShedding shedding) {
         this.max = max;
         this.permits = new Semaphore(max);
         this.everyModelSaturated = everyModelSaturated;

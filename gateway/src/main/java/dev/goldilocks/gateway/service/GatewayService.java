@@ -140,7 +140,8 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
                 second -> callWorker(request, decision.escalated(), received, routed, second, pacing)))
                 .orElse(client);
         GenerationSink sink = decision.model().equals(generic) ? next : new FallbackSink(next, client, generic,
-                second -> callWorker(request, decision.fallenBackTo(generic), received, routed, second, pacing), operator);
+                second -> callWorker(request, decision.fallenBackTo(generic), received, routed, second, pacing),
+                operator);
         sink.onRoute(Routes.of(decision));
         callWorker(request, decision, received, routed, sink, pacing);
     }

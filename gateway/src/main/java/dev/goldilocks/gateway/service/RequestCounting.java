@@ -83,7 +83,8 @@ public final class RequestCounting implements ServerInterceptor {
 
             @Override
             public void onCancel() {
-                boolean deadlineCame = deadline != null && deadline.timeRemaining(TimeUnit.NANOSECONDS) <= DEADLINE_SLACK_NANOS;
+                boolean deadlineCame = deadline != null
+                        && deadline.timeRemaining(TimeUnit.NANOSECONDS) <= DEADLINE_SLACK_NANOS;
                 count(deadlineCame ? Status.Code.DEADLINE_EXCEEDED : Status.Code.CANCELLED);
                 super.onCancel();
             }

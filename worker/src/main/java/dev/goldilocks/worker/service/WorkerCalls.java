@@ -37,14 +37,16 @@ final class WorkerCalls {
             return cancelledStatus(context, "while queued");
         }
         if (e instanceof QueueTimeout) {
-            return Failures.of(ErrorReason.QUEUE_TIMEOUT, "model " + model + ": " + e.getMessage() + "; retry with backoff")
-                    .model(model).build();
+            return Failures.of(ErrorReason.QUEUE_TIMEOUT, "model " + model + ": " + e.getMessage()
+                    + "; retry with backoff").model(model).build();
         }
         if (e instanceof Batcher.ClosedException || e instanceof DecodeLoop.Closed) {
-            return Status.UNAVAILABLE.withDescription("model " + model + ": " + e.getMessage()).asRuntimeException();
+            return Failures.of(ErrorReason.SHUTTING_DOWN, "model " + model + ": " + e.getMessage()).model(model).build();
         }
         LOG.error("model {} failed", model, e);
-        return Status.INTERNAL.withDescription("model " + model + " failed: " + e.getMessage()).asRuntimeException();
+        // MODEL_FAILED tells a gateway not to try the request on the other replicas (it would break them too)
+        return Failures.of(ErrorReason.MODEL_FAILED, "model " + model + " failed: " + e.getMessage()).model(model)
+                .build();
     }
 
     static StatusRuntimeException cancelledStatus(Context context, String when) {
