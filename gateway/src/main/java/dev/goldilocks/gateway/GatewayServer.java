@@ -5,7 +5,10 @@ import dev.goldilocks.common.grpc.ParseErrors;
 import dev.goldilocks.common.grpc.ServingProcess;
 import dev.goldilocks.common.metrics.MetricsEndpoint;
 import dev.goldilocks.gateway.config.GatewayConfig;
+import dev.goldilocks.common.logging.RateLimitedLog;
+import dev.goldilocks.gateway.dispatch.DispatchMetrics;
 import dev.goldilocks.gateway.dispatch.Dispatcher;
+import dev.goldilocks.gateway.dispatch.LoadShedding;
 import dev.goldilocks.gateway.dispatch.WorkerPools;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.gateway.quality.EvalItem;
@@ -23,7 +26,8 @@ import dev.goldilocks.gateway.service.AdminService;
 import dev.goldilocks.gateway.service.RequestIds;
 import dev.goldilocks.gateway.service.GatewayMetrics;
 import dev.goldilocks.gateway.service.GatewayService;
-import dev.goldilocks.gateway.service.InFlightLimit;
+import dev.goldilocks.gateway.service.GatewayAdmission;
+import dev.goldilocks.gateway.service.RequestCounting;
 import dev.goldilocks.gateway.service.Outcomes;
 import dev.goldilocks.proto.v1.GoldilocksAdminGrpc;
 import dev.goldilocks.proto.v1.GoldilocksGrpc;
@@ -39,8 +43,10 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -58,6 +64,10 @@ public final class GatewayServer implements AutoCloseable {
     /** A report is rebuilt at most this often, however many read it. */
     private static final long REPORT_MAX_AGE_MILLIS = 2000;
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    /** The logger of events an operator must see (breakers, failover, fallback, load shedding, refused keys). */
+    private static final String OPERATOR_EVENTS = "dev.goldilocks.gateway.events";
+    /** At most one line per kind of operator event per interval; the next line says how many were skipped. */
+    private static final Duration OPERATOR_INTERVAL = Duration.ofSeconds(10);
 
     private final ServingProcess process;
     private final WorkerPools pools;
@@ -88,10 +98,15 @@ public final class GatewayServer implements AutoCloseable {
     /** A gateway whose metrics go to {@code registry} (the all-in-one shares one between its servers). */
     public static GatewayServer start(GatewayConfig config, PrometheusMeterRegistry registry) throws IOException {
         RouterFactory routing = RouterFactory.create(config);
-        InFlightLimit inFlight = new InFlightLimit(config.limits().maxInFlight());
-        Gauge.builder("goldilocks.requests.in.flight", inFlight, InFlightLimit::inFlight)
+        RateLimitedLog operator = new RateLimitedLog(LoggerFactory.getLogger(OPERATOR_EVENTS), OPERATOR_INTERVAL);
+        DispatchMetrics dispatchMetrics = new DispatchMetrics(registry);
+        WorkerPools pools = new WorkerPools(config.models(), config.maxInboundBytes(), config.dispatch(), config.workerTls(),
+                dispatchMetrics, operator);
+        Dispatcher dispatcher = new Dispatcher(pools, config.dispatch(), dispatchMetrics, operator);
+        GatewayAdmission admission = new GatewayAdmission(config.limits().maxInFlight(), dispatcher::everyModelSaturated,
+                dispatchMetrics, new LoadShedding(operator, "gateway"));
+        Gauge.builder("goldilocks.requests.in.flight", admission, GatewayAdmission::inFlight)
                 .description("Public API calls in flight at this gateway").register(registry);
-        WorkerPools pools = new WorkerPools(config.models(), config.maxInboundBytes(), config.dispatch(), config.workerTls());
         HealthStatusManager health = new HealthStatusManager();
         ExecutorService executor = GrpcServers.boundedExecutor("gateway-grpc");
         Scoreboard scoreboard = new Scoreboard();
@@ -103,16 +118,16 @@ public final class GatewayServer implements AutoCloseable {
         CachedReport report = new CachedReport(tradeoff::build, REPORT_MAX_AGE_MILLIS);
         // the gateway's own probe and shadow clients get a key of their own when keys are required
         String internalKey = config.apiKeys().isEmpty() ? null : RequestIds.randomToken();
-        ServerInterceptor auth = auth(config, internalKey);
+        ServerInterceptor auth = auth(config, internalKey, registry, operator);
+        // the counting runs first and sees every call end, refusals by the key check or the door included
         ServerServiceDefinition api = ServerInterceptors.intercept(ParseErrors.asInvalidArgument(new GatewayService(config,
-                routing.router(), outcomes, pools,
-                new Dispatcher(pools, config.dispatch()),
+                routing.router(), outcomes, pools, dispatcher,
                 (request, answer) -> {
                     ShadowRunner runner = shadowRef.get();
                     if (runner != null) {
                         runner.offer(request, answer);
                     }
-                }).bindService()), inFlight, auth);
+                }, operator).bindService()), admission, auth, new RequestCounting(outcomes.metrics()));
         ServerServiceDefinition admin = ServerInterceptors.intercept(new AdminService(report), auth);
         Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health,
                         config.tls())
@@ -175,7 +190,8 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** API keys for the public and admin services; with none configured, a pass-through. */
-    private static ServerInterceptor auth(GatewayConfig config, String internalKey) {
+    private static ServerInterceptor auth(GatewayConfig config, String internalKey, MeterRegistry registry,
+                                          RateLimitedLog operator) {
         if (config.apiKeys().isEmpty()) {
             LOG.warn("no API keys configured: anyone who reaches {}:{} may call the gateway{}", config.host(),
                     config.port(), isLoopback(config.host()) ? " (loopback only)" : "");
@@ -190,7 +206,7 @@ public final class GatewayServer implements AutoCloseable {
         List<ApiKey> keys = new java.util.ArrayList<>(config.apiKeys());
         keys.add(new ApiKey("internal", ApiKey.hash(internalKey), 1e6));
         LOG.info("API keys required: {} client keys", config.apiKeys().size());
-        return new ApiKeyAuth(keys);
+        return new ApiKeyAuth(keys, registry, operator);
     }
 
     private static boolean isLoopback(String host) {

@@ -22,6 +22,23 @@ final class Replica implements AutoCloseable {
         return server.port();
     }
 
+    /** This replica's /metrics, as Prometheus scrapes it (start it with metrics_port 0). */
+    String metrics() throws IOException, InterruptedException {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The value of one sample of this replica's /metrics ({@code name{labels}} exactly as exported), 0 when absent. */
+    double metric(String sample) throws IOException, InterruptedException {
+        for (String line : metrics().split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
     GoldilocksGrpc.GoldilocksBlockingStub blocking() {
         return GoldilocksGrpc.newBlockingStub(channel);
     }

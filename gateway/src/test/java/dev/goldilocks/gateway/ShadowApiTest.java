@@ -25,7 +25,7 @@ class ShadowApiTest {
     @Test
     void aSlowShadowModelNeverDelaysClientsAndItsComparisonsAreRecorded() throws Exception {
         try (AllInOne all = AllInOne.start(Path.of(System.getProperty("goldilocks.models", "../models")), "127.0.0.1", 0, -1);
-             SlowWorker slowGeneric = new SlowWorker(all.genericWorkerPort(), SHADOW_DELAY_MILLIS)) {
+             WorkerProxy slowGeneric = WorkerProxy.slow(all.genericWorkerPort(), SHADOW_DELAY_MILLIS)) {
             List<ModelRoute> models = all.gatewayConfig().models().stream().map(m -> m.role().equals("generic")
                     ? new ModelRoute(m.name(), m.role(), m.domain(), List.of("127.0.0.1:" + slowGeneric.port()),
                             m.price(), m.prior()) : m).toList();

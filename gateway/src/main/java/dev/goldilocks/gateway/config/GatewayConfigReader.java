@@ -73,17 +73,7 @@ public final class GatewayConfigReader {
         List<ApiKey> apiKeys = root.section("auth", node -> apiKeys(node, baseDir));
         Optional<TlsFiles> tls = TlsFiles.read(root, "tls", baseDir);
         Optional<TlsFiles> workerTls = TlsFiles.read(root, "worker_tls", baseDir);
-        DispatchSettings defaults = DispatchSettings.defaults();
-        DispatchSettings dispatch = root.section("dispatch", node -> new DispatchSettings(
-                node.number("breaker_failure_rate_percent", defaults.breakerFailureRate(), 1, 100),
-                node.number("breaker_slow_call_seconds", defaults.breakerSlowSeconds(), 0.001, 3600),
-                node.integer("breaker_window_calls", defaults.breakerWindow(), 1, 100_000),
-                node.integer("breaker_min_calls", defaults.breakerMinCalls(), 1, 100_000),
-                node.number("breaker_open_seconds", defaults.breakerOpenSeconds(), 0.001, 3600),
-                node.integer("retry_attempts", defaults.retryAttempts(), 1, 10),
-                node.number("retry_budget_ratio", defaults.retryBudgetRatio(), 0, 1),
-                node.integer("bulkhead_per_model", defaults.bulkheadPerModel(), 1, 1 << 20),
-                node.number("refresh_seconds", defaults.refreshSeconds(), 0.1, 3600)));
+        DispatchSettings dispatch = root.section("dispatch", GatewayConfigReader::dispatch);
         ShadowSettings shadow = root.section("shadow", node -> new ShadowSettings(
                 node.number("share", 0.02, 0, 1),
                 node.integer("max_concurrent", 1, 1, 1024)));
@@ -94,6 +84,32 @@ public final class GatewayConfigReader {
         }
         return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, routing, models, metricsPort,
                 probes, shadow, dispatch, apiKeys, tls, workerTls);
+    }
+
+    private static DispatchSettings dispatch(ConfigNode node) {
+        DispatchSettings defaults = DispatchSettings.defaults();
+        return new DispatchSettings(
+                node.number("breaker_failure_rate_percent", defaults.breakerFailureRate(), 1, 100),
+                node.number("breaker_slow_call_seconds", defaults.breakerSlowSeconds(), 0.001, 3600),
+                node.integer("breaker_window_calls", defaults.breakerWindow(), 1, 100_000),
+                node.integer("breaker_min_calls", defaults.breakerMinCalls(), 1, 100_000),
+                node.number("breaker_open_seconds", defaults.breakerOpenSeconds(), 0.001, 3600),
+                node.integer("retry_attempts", defaults.retryAttempts(), 1, 10),
+                node.number("retry_budget_ratio", defaults.retryBudgetRatio(), 0, 1),
+                node.section("model_limit", GatewayConfigReader::modelLimit),
+                node.number("refresh_seconds", defaults.refreshSeconds(), 0.1, 3600));
+    }
+
+    /** dispatch.model_limit: {algorithm: gradient2|vegas|fixed, initial, min, max}. */
+    private static ModelLimitSettings modelLimit(ConfigNode node) {
+        ModelLimitSettings defaults = ModelLimitSettings.defaults();
+        String algorithm = node.oneOf("algorithm", defaults.algorithm(),
+                new java.util.LinkedHashSet<>(ModelLimitSettings.ALGORITHMS));
+        int max = node.integer("max", defaults.max(), 1, 1 << 20);
+        int min = node.integer("min", Math.min(defaults.min(), max), 1, max);
+        int initial = node.integer("initial", Math.max(min, Math.min(defaults.initial(), max)), min, max);
+        return algorithm.equals(ModelLimitSettings.FIXED) ? ModelLimitSettings.fixed(max)
+                : new ModelLimitSettings(algorithm, initial, min, max);
     }
 
     private static RoutingSettings routing(ConfigNode node, Path baseDir) {

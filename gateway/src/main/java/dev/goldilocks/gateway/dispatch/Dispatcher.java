@@ -1,45 +1,46 @@
 package dev.goldilocks.gateway.dispatch;
 
+import com.netflix.concurrency.limits.Limiter;
+import dev.goldilocks.common.grpc.ErrorReason;
+import dev.goldilocks.common.grpc.Failures;
+import dev.goldilocks.common.logging.RateLimitedLog;
 import dev.goldilocks.gateway.config.DispatchSettings;
 import dev.goldilocks.proto.v1.WorkerGenerateChunk;
 import dev.goldilocks.proto.v1.WorkerGenerateRequest;
-import dev.goldilocks.proto.v1.WorkerGrpc;
 import dev.goldilocks.proto.v1.WorkerScoreRequest;
 import dev.goldilocks.proto.v1.WorkerScoreResponse;
 import io.grpc.Context;
-import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 
 /**
- * Every worker call goes through here: the model's bulkhead, a replica chosen by two random choices
- * among those whose circuit breaker is closed, the breaker told how the call went, and a retry on another
- * replica when the worker could not serve (unreachable, went away mid-call, or its queue full), only while
- * nothing has reached the client, within a retry budget.
- * The time limit is the call's deadline, which the caller's deadline caps.
+ * Every worker call goes through here: the model's concurrency limit (a call past it is refused at once),
+ * then an endpoint chosen by two random choices on load among those whose breaker lets calls through
+ * ({@link Attempt} follows the call, its failover and retries). The time limit is the call's deadline,
+ * which the caller's deadline caps.
  */
 public final class Dispatcher {
 
-    /** Retries that may be spent at once, before the budget refills at retry_budget_ratio per request. */
+    /** Retries of busy replicas that may be spent at once, before the budget refills at retry_budget_ratio per call. */
     private static final double RETRY_TOKENS = 20;
-
-    private static final Set<Status.Code> RETRYABLE = Set.of(Status.Code.UNAVAILABLE, Status.Code.RESOURCE_EXHAUSTED,
-            Status.Code.INTERNAL, Status.Code.UNKNOWN);
 
     private final WorkerPools pools;
     private final int attempts;
     private final RetryBudget budget;
-    private final SplittableRandom random = new SplittableRandom();
+    private final DispatchMetrics metrics;
+    private final RateLimitedLog operator;
+    private final Map<String, LoadShedding> shedding = new HashMap<>();
 
-    public Dispatcher(WorkerPools pools, DispatchSettings settings) {
+    public Dispatcher(WorkerPools pools, DispatchSettings settings, DispatchMetrics metrics, RateLimitedLog operator) {
         this.pools = pools;
         this.attempts = settings.retryAttempts();
         this.budget = new RetryBudget(settings.retryBudgetRatio(), RETRY_TOKENS);
+        this.metrics = metrics;
+        this.operator = operator;
+        pools.pools().forEach(p -> shedding.put(p.model(), new LoadShedding(operator, "model " + p.model())));
     }
 
     /** What a retry must know of the caller: whether anything reached the client, and how to start over. */
@@ -49,6 +50,19 @@ public final class Dispatcher {
 
         /** Forget a failed attempt's partial output before the retry. */
         void reset();
+
+        /**
+         * Runs {@code requestNext} (which asks the worker for its next message) once the client can take
+         * more: a client that does not read its stream slows its own generation, and nothing piles up here.
+         */
+        default void whenReady(Runnable requestNext) {
+            requestNext.run();
+        }
+
+        /** True when the client held the stream back: then the call's latency says nothing about the model. */
+        default boolean heldBack() {
+            return false;
+        }
 
         /** Nothing is delivered before the end (unary calls). */
         Delivery AT_END = new Delivery() {
@@ -65,109 +79,70 @@ public final class Dispatcher {
 
     public void generate(String model, WorkerGenerateRequest request, long deadlineMillis,
                          StreamObserver<WorkerGenerateChunk> out, Delivery delivery) {
-        call(model, (stub, observer) -> stub.generate(request, observer), deadlineMillis, out, delivery);
+        call(model, new Attempt.Rpc<>((stub, observer) -> stub.generate(request, observer),
+                c -> c.hasTiming() ? Optional.of(c.getTiming()) : Optional.empty(), true), deadlineMillis, out, delivery);
     }
 
     public void score(String model, WorkerScoreRequest request, long deadlineMillis,
                       StreamObserver<WorkerScoreResponse> out) {
-        call(model, (stub, observer) -> stub.score(request, observer), deadlineMillis, out, Delivery.AT_END);
+        call(model, new Attempt.Rpc<>((stub, observer) -> stub.score(request, observer),
+                r -> Optional.of(r.getTiming()), false), deadlineMillis, out, Delivery.AT_END);
     }
 
-    private <T> void call(String model, BiConsumer<WorkerGrpc.WorkerStub, StreamObserver<T>> invoke, long deadlineMillis,
-                          StreamObserver<T> out, Delivery delivery) {
+    /**
+     * The refusal a call of {@code model} would get now because the model is at its concurrency limit, if
+     * it is: lets a caller refuse before doing any work for the call (classifying a pinned model's prompt).
+     */
+    public Optional<StatusRuntimeException> refuseIfSaturated(String model) {
         ModelPool pool = pools.pool(model);
-        if (!pool.bulkhead().tryAcquirePermission()) {
-            out.onError(Status.RESOURCE_EXHAUSTED.withDescription("model " + model + ": "
-                    + pool.bulkhead().getBulkheadConfig().getMaxConcurrentCalls()
-                    + " calls in flight at this gateway (bulkhead full)").asRuntimeException());
+        return pool.limiter().saturated() ? Optional.of(refuse(pool)) : Optional.empty();
+    }
+
+    /** Every model is at its concurrency limit: whatever the route, the call would be refused. */
+    public boolean everyModelSaturated() {
+        for (ModelPool pool : pools.pools()) {
+            if (!pool.limiter().saturated()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private <T> void call(String model, Attempt.Rpc<T> rpc, long deadlineMillis, StreamObserver<T> out,
+                          Delivery delivery) {
+        ModelPool pool = pools.pool(model);
+        Optional<Limiter.Listener> permit = pool.limiter().acquire();
+        if (permit.isEmpty()) {
+            out.onError(refuse(pool));
             return;
         }
+        shedding.get(model).admitted();
         budget.deposit();
-        new Attempt<>(pool, invoke, deadlineMillis, out, delivery, Context.current()).start(new HashSet<>(), 1);
+        new Attempt<>(this, pool, rpc, deadlineMillis, out, delivery, Context.current(), permit.get()).start();
     }
 
-    /** One call with its retries. */
-    private final class Attempt<T> {
-        private final ModelPool pool;
-        private final BiConsumer<WorkerGrpc.WorkerStub, StreamObserver<T>> invoke;
-        private final long deadlineMillis;
-        private final StreamObserver<T> out;
-        private final Delivery delivery;
-        private final Context context;
+    private StatusRuntimeException refuse(ModelPool pool) {
+        String why = pool.limiter().inFlight() + " calls in flight at this gateway, its concurrency limit "
+                + pool.limiter().limit();
+        metrics.shed(pool.model(), ErrorReason.MODEL_OVERLOADED);
+        shedding.get(pool.model()).refused(why);
+        return Failures.of(ErrorReason.MODEL_OVERLOADED, "model " + pool.model() + ": " + why + "; retry with backoff")
+                .model(pool.model()).build();
+    }
 
-        Attempt(ModelPool pool, BiConsumer<WorkerGrpc.WorkerStub, StreamObserver<T>> invoke, long deadlineMillis,
-                StreamObserver<T> out, Delivery delivery, Context context) {
-            this.pool = pool;
-            this.invoke = invoke;
-            this.deadlineMillis = deadlineMillis;
-            this.out = out;
-            this.delivery = delivery;
-            this.context = context;
-        }
+    int attempts() {
+        return attempts;
+    }
 
-        void start(Set<Endpoint> excluded, int attempt) {
-            Optional<Endpoint> picked = pool.pick(excluded, random);
-            if (picked.isEmpty()) {
-                finish(() -> out.onError(Status.UNAVAILABLE.withDescription("model " + pool.model()
-                        + ": no worker endpoint can take the call (" + pool.endpoints().size() + " known, "
-                        + pool.endpoints().stream().filter(e -> !e.accepting()).count() + " with an open breaker)")
-                        .asRuntimeException()));
-                return;
-            }
-            Endpoint endpoint = picked.get();
-            endpoint.outstanding().incrementAndGet();
-            long started = System.nanoTime();
-            // the caller's Context carries its deadline and cancellation to the retry as well
-            context.run(() -> invoke.accept(endpoint.stub().withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS),
-                    new StreamObserver<>() {
-                        @Override
-                        public void onNext(T message) {
-                            out.onNext(message);
-                        }
+    RetryBudget budget() {
+        return budget;
+    }
 
-                        @Override
-                        public void onError(Throwable t) {
-                            endpoint.outstanding().decrementAndGet();
-                            Status.Code code = Status.fromThrowable(t).getCode();
-                            judge(endpoint, code, System.nanoTime() - started, t);
-                            // Generate and Score have no side effects, so any failure of the worker's making
-                            // (a crash resets streams: INTERNAL, or CANCELLED that the caller did not ask for)
-                            // may be retried elsewhere, as long as nothing reached the client
-                            boolean workerCouldNotServe = RETRYABLE.contains(code)
-                                    || code == Status.Code.CANCELLED && !context.isCancelled();
-                            if (!delivery.delivered() && workerCouldNotServe && attempt < attempts
-                                    && !context.isCancelled() && budget.tryWithdraw()) {
-                                Set<Endpoint> tried = new HashSet<>(excluded);
-                                tried.add(endpoint);
-                                delivery.reset();
-                                start(tried, attempt + 1);
-                                return;
-                            }
-                            finish(() -> out.onError(t));
-                        }
+    DispatchMetrics metrics() {
+        return metrics;
+    }
 
-                        @Override
-                        public void onCompleted() {
-                            endpoint.outstanding().decrementAndGet();
-                            endpoint.breaker().onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                            finish(out::onCompleted);
-                        }
-                    }));
-        }
-
-        /** The breaker counts failures of the worker, not the caller's mistakes or impatience. */
-        private void judge(Endpoint endpoint, Status.Code code, long nanos, Throwable t) {
-            switch (code) {
-                case UNAVAILABLE, INTERNAL, UNKNOWN, RESOURCE_EXHAUSTED ->
-                        endpoint.breaker().onError(nanos, TimeUnit.NANOSECONDS, t);
-                case CANCELLED, DEADLINE_EXCEEDED -> endpoint.breaker().releasePermission();
-                default -> endpoint.breaker().onSuccess(nanos, TimeUnit.NANOSECONDS);
-            }
-        }
-
-        private void finish(Runnable end) {
-            pool.bulkhead().onComplete();
-            end.run();
-        }
+    RateLimitedLog operator() {
+        return operator;
     }
 }

@@ -1,24 +1,42 @@
 package dev.goldilocks.gateway.dispatch;
 
+import dev.goldilocks.proto.v1.ModelStatus;
+import dev.goldilocks.proto.v1.StatusResponse;
 import dev.goldilocks.proto.v1.WorkerGrpc;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One worker process (an address), shared by the pools of every model it serves: its channel, its
- * circuit breaker, the calls this gateway has outstanding on it, and the load it last reported per model.
+ * circuit breaker, the calls this gateway has outstanding on it per model, and what the worker last
+ * reported of each model (state, context, load).
  */
 final class Endpoint {
+
+    /** How an endpoint looks to a call choosing where to go. */
+    enum Health {
+        /** Its breaker lets calls through (closed, or half-open with trial calls) and its connection is not failing. */
+        ACCEPTING,
+        /** Its breaker is open: it failed too often lately. */
+        OPEN,
+        /** Its connection is failing (refused, reset): the channel waits before it reconnects. */
+        UNREACHABLE
+    }
+
+    /** A model's state as last polled, with this gateway's own calls to it at that moment. */
+    private record Polled(ModelStatus status, int ownCalls) {
+    }
 
     private final String address;
     private final ManagedChannel channel;
     private final CircuitBreaker breaker;
-    private final AtomicInteger outstanding = new AtomicInteger();
-    private final Map<String, Integer> reportedLoad = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> outstanding = new ConcurrentHashMap<>();
+    private final Map<String, Polled> polled = new ConcurrentHashMap<>();
 
     Endpoint(String address, ManagedChannel channel, CircuitBreaker breaker) {
         this.address = address;
@@ -42,22 +60,49 @@ final class Endpoint {
         return breaker;
     }
 
-    AtomicInteger outstanding() {
-        return outstanding;
+    void callStarted(String model) {
+        own(model).incrementAndGet();
     }
 
-    void reportLoad(String model, int queuedAndRunning) {
-        reportedLoad.put(model, queuedAndRunning);
+    void callEnded(String model) {
+        own(model).decrementAndGet();
     }
 
-    /** What a choice between two endpoints compares: this gateway's calls plus what the worker last reported. */
+    private AtomicInteger own(String model) {
+        return outstanding.computeIfAbsent(model, m -> new AtomicInteger());
+    }
+
+    /** Records a Status answer: each model's state and load, beside this gateway's own calls at that moment. */
+    void polled(StatusResponse status) {
+        for (ModelStatus m : status.getModelsList()) {
+            polled.put(m.getName(), new Polled(m, own(m.getName()).get()));
+        }
+    }
+
+    /** What the worker last reported of {@code model}, if it serves it. */
+    Optional<ModelStatus> status(String model) {
+        return Optional.ofNullable(polled.get(model)).map(Polled::status);
+    }
+
+    /**
+     * What a choice between two endpoints compares: this gateway's calls to the model now (exact and
+     * current), plus the queued and running requests the worker reported at the last poll beyond this
+     * gateway's own calls then (other gateways' load, which only a poll can tell). Adding the whole polled
+     * figure to the live one counted this gateway's calls twice and kept steering calls for a whole polling
+     * period towards the endpoint that looked idle at the last poll: replicas took turns holding everything.
+     */
     int load(String model) {
-        return outstanding.get() + reportedLoad.getOrDefault(model, 0);
+        Polled p = polled.get(model);
+        int others = p == null ? 0 : Math.max(0, p.status().getQueueLength() + p.status().getInFlight() - p.ownCalls());
+        return own(model).get() + others;
     }
 
-    /** Its breaker lets calls through and its connection is not known to be failing. */
-    boolean accepting() {
-        return breaker.getState() != CircuitBreaker.State.OPEN && breaker.getState() != CircuitBreaker.State.FORCED_OPEN
-                && channel.getState(false) != ConnectivityState.TRANSIENT_FAILURE;
+    /** One reading of the breaker and the connection, so that a choice and its message agree. */
+    Health health() {
+        CircuitBreaker.State state = breaker.getState();
+        if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
+            return Health.OPEN;
+        }
+        return channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE ? Health.UNREACHABLE : Health.ACCEPTING;
     }
 }

@@ -1,16 +1,22 @@
 package dev.goldilocks.gateway.security;
 
+import dev.goldilocks.common.grpc.ErrorReason;
+import dev.goldilocks.common.grpc.Failures;
+import dev.goldilocks.common.logging.RateLimitedLog;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -18,6 +24,8 @@ import java.util.stream.Collectors;
  * API keys and per-key rate limits for the public and admin services (health and reflection stay open).
  * A key comes as {@code authorization: Bearer <key>} or {@code x-api-key: <key>}; it is compared by its
  * SHA-256, in constant time. No or a wrong key: UNAUTHENTICATED. Over the key's rate: RESOURCE_EXHAUSTED.
+ * Every refusal is counted by reason (goldilocks_auth_refusals_total) and logged, one line per reason and
+ * interval, without the key.
  */
 public final class ApiKeyAuth implements ServerInterceptor {
 
@@ -26,9 +34,13 @@ public final class ApiKeyAuth implements ServerInterceptor {
 
     private final List<ApiKey> keys;
     private final Map<String, RateLimiter> limiters;
+    private final MeterRegistry registry;
+    private final RateLimitedLog operator;
 
-    public ApiKeyAuth(List<ApiKey> keys) {
+    public ApiKeyAuth(List<ApiKey> keys, MeterRegistry registry, RateLimitedLog operator) {
         this.keys = List.copyOf(keys);
+        this.registry = registry;
+        this.operator = operator;
         this.limiters = keys.stream().collect(Collectors.toUnmodifiableMap(ApiKey::name, k -> RateLimiter.of("key-" + k.name(),
                 RateLimiterConfig.custom()
                         .limitForPeriod(Math.max(1, (int) Math.round(k.ratePerSecond())))
@@ -42,8 +54,8 @@ public final class ApiKeyAuth implements ServerInterceptor {
                                                        ServerCallHandler<Q, R> next) {
         String presented = presentedKey(headers);
         if (presented == null) {
-            return refuse(call, Status.UNAUTHENTICATED.withDescription(
-                    "an API key is required: send 'authorization: Bearer <key>' or 'x-api-key: <key>'"));
+            return refuse(call, Failures.of(ErrorReason.API_KEY_MISSING,
+                    "an API key is required: send 'authorization: Bearer <key>' or 'x-api-key: <key>'").build(), "");
         }
         byte[] digest = HexFormat.of().parseHex(ApiKey.hash(presented));
         ApiKey match = null;
@@ -53,11 +65,12 @@ public final class ApiKeyAuth implements ServerInterceptor {
             }
         }
         if (match == null) {
-            return refuse(call, Status.UNAUTHENTICATED.withDescription("the API key is not valid"));
+            return refuse(call, Failures.of(ErrorReason.API_KEY_INVALID, "the API key is not valid").build(), "");
         }
         if (!limiters.get(match.name()).acquirePermission()) {
-            return refuse(call, Status.RESOURCE_EXHAUSTED.withDescription("the rate limit of API key '" + match.name()
-                    + "' (" + match.ratePerSecond() + " requests per second) is exceeded; retry with backoff"));
+            return refuse(call, Failures.of(ErrorReason.KEY_RATE_LIMITED, "the rate limit of API key '" + match.name()
+                    + "' (" + match.ratePerSecond() + " requests per second) is exceeded; retry with backoff")
+                    .retryAfter(Duration.ofSeconds(1)).build(), " '" + match.name() + "'");
         }
         return next.startCall(call, headers);
     }
@@ -71,8 +84,13 @@ public final class ApiKeyAuth implements ServerInterceptor {
         return key == null || key.isBlank() ? null : key.strip();
     }
 
-    private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
-        call.close(status, new Metadata());
+    private <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, StatusRuntimeException refusal, String key) {
+        String reason = Failures.reason(refusal).orElseThrow().name();
+        Counter.builder("goldilocks.auth.refusals").description("Calls refused by API key checks, by reason")
+                .tag("reason", reason.toLowerCase(Locale.ROOT)).register(registry).increment();
+        operator.warn("auth:" + reason + key, "refused a call to {}: {}{}", call.getMethodDescriptor().getFullMethodName(),
+                reason, key.isEmpty() ? "" : " (API key" + key + ")");
+        call.close(refusal.getStatus(), Failures.trailers(refusal));
         return new ServerCall.Listener<>() { };
     }
 }

@@ -3,6 +3,7 @@ package dev.goldilocks.gateway.service;
 import dev.goldilocks.common.grpc.Failures;
 import dev.goldilocks.proto.v1.GenerateResponse;
 import dev.goldilocks.proto.v1.Route;
+import dev.goldilocks.common.logging.RateLimitedLog;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.Set;
@@ -21,6 +22,7 @@ final class FallbackSink extends ForwardingSink {
     private final GenerationSink client;
     private final String generic;
     private final Consumer<GenerationSink> fallback;
+    private final RateLimitedLog operator;
     private Route route;
 
     /**
@@ -28,8 +30,10 @@ final class FallbackSink extends ForwardingSink {
      * @param client   where the generic model's output goes after a fallback
      * @param fallback starts the same request on the generic model with the given sink
      */
-    FallbackSink(GenerationSink next, GenerationSink client, String generic, Consumer<GenerationSink> fallback) {
+    FallbackSink(GenerationSink next, GenerationSink client, String generic, Consumer<GenerationSink> fallback,
+                 RateLimitedLog operator) {
         super(next);
+        this.operator = operator;
         this.client = client;
         this.generic = generic;
         this.fallback = fallback;
@@ -49,6 +53,8 @@ final class FallbackSink extends ForwardingSink {
         }
         String why = Failures.reason(error).map(Enum::name).orElse(error.getStatus().getCode().name()) + ": "
                 + error.getStatus().getDescription();
+        operator.warn("fallback:" + route.getModel(), "model {}: requests fall back to {} ({})", route.getModel(),
+                generic, why);
         client.onRoute(route.toBuilder().setModel(generic).setFallback(true).setFallbackReason(why).build());
         fallback.accept(new ForwardingSink(client) {
             @Override

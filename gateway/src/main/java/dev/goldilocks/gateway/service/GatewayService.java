@@ -2,6 +2,7 @@ package dev.goldilocks.gateway.service;
 
 import dev.goldilocks.common.grpc.ErrorReason;
 import dev.goldilocks.common.grpc.Failures;
+import dev.goldilocks.common.logging.RateLimitedLog;
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.gateway.dispatch.Dispatcher;
@@ -17,16 +18,13 @@ import dev.goldilocks.proto.v1.GoldilocksGrpc;
 import dev.goldilocks.proto.v1.ListModelsRequest;
 import dev.goldilocks.proto.v1.ListModelsResponse;
 import dev.goldilocks.proto.v1.ModelInfo;
-import dev.goldilocks.proto.v1.ModelStatus;
 import dev.goldilocks.proto.v1.Route;
 import dev.goldilocks.proto.v1.ScoreRequest;
 import dev.goldilocks.proto.v1.ScoreResponse;
-import dev.goldilocks.proto.v1.StatusRequest;
 import dev.goldilocks.proto.v1.Timing;
 import dev.goldilocks.proto.v1.Token;
 import dev.goldilocks.proto.v1.Usage;
 import dev.goldilocks.proto.v1.WorkerGenerateRequest;
-import dev.goldilocks.proto.v1.WorkerGrpc;
 import dev.goldilocks.proto.v1.WorkerScoreRequest;
 import dev.goldilocks.proto.v1.WorkerScoreResponse;
 import dev.goldilocks.router.RouteDecision;
@@ -38,7 +36,7 @@ import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -62,13 +60,17 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
     private final Outcomes outcomes;
     private final BiConsumer<GenerateRequest, GenerateResponse> afterAnswer;
     private final long workerDeadlineMillis;
+    private final RateLimitedLog operator;
 
     /**
      * @param afterAnswer called with each client request and its answer once the answer has been sent
      *                    (shadow sampling); never on the client's path
+     * @param operator    where operator events (a fallback) are logged, rate-limited
      */
     public GatewayService(GatewayConfig config, Router router, Outcomes outcomes, WorkerPools pools,
-                          Dispatcher dispatcher, BiConsumer<GenerateRequest, GenerateResponse> afterAnswer) {
+                          Dispatcher dispatcher, BiConsumer<GenerateRequest, GenerateResponse> afterAnswer,
+                          RateLimitedLog operator) {
+        this.operator = operator;
         this.config = config;
         this.router = router;
         this.outcomes = outcomes; // it carries the metrics too: every request and model call is counted in one place
@@ -112,7 +114,8 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
                                  GenerationSink unmetered) {
         long received = System.nanoTime();
         Traffic traffic = Traffic.current();
-        GenerationSink metered = new MeteredSink(unmetered, outcomes.metrics(), rpc, traffic);
+        RequestCounting.CallRoute counted = RequestCounting.route();
+        GenerationSink metered = new MeteredSink(unmetered, outcomes.metrics(), rpc, traffic, counted);
         GenerationSink client = traffic != Traffic.CLIENT ? metered : new ForwardingSink(metered) {
             @Override
             public void onDone(GenerateResponse response) {
@@ -121,9 +124,12 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
             }
         };
         quietCancel(responses);
+        ClientPacing pacing = unmetered instanceof StreamSink ? new ClientPacing((ServerCallStreamObserver<?>) responses)
+                : null;
         RouteDecision decision;
         try {
             validator.check(request);
+            refuseIfSaturated(request.getModel(), counted);
             decision = decide(request.getPrompt(), request.getDomainHint(), request.getModel(), request.getPolicy());
         } catch (StatusRuntimeException e) {
             client.onError(e);
@@ -132,17 +138,33 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         long routed = System.nanoTime();
         String generic = router.catalog().generic().name();
         GenerationSink next = decision.escalation().<GenerationSink>map(e -> new CascadeSink(client, e,
-                second -> callWorker(request, decision.escalated(), received, routed, second)))
+                second -> callWorker(request, decision.escalated(), received, routed, second, pacing)))
                 .orElse(client);
         GenerationSink sink = decision.model().equals(generic) ? next : new FallbackSink(next, client, generic,
-                second -> callWorker(request, decision.fallenBackTo(generic), received, routed, second));
+                second -> callWorker(request, decision.fallenBackTo(generic), received, routed, second, pacing),
+                operator);
         sink.onRoute(Routes.of(decision));
-        callWorker(request, decision, received, routed, sink);
+        callWorker(request, decision, received, routed, sink, pacing);
+    }
+
+    /**
+     * A call that pins a model at its concurrency limit is refused before any work is done for it (its prompt
+     * is classified only for the domain label).
+     */
+    private void refuseIfSaturated(String pinned, RequestCounting.CallRoute counted) {
+        if (pinned.isEmpty()) {
+            return;
+        }
+        Optional<StatusRuntimeException> refusal = dispatcher.refuseIfSaturated(pinned);
+        if (refusal.isPresent()) {
+            counted.set(Route.newBuilder().setModel(pinned).setChosenModel(pinned).build());
+            throw refusal.get();
+        }
     }
 
     /** One worker Generate call for {@code decision}; a cascade's first call asks for log-probabilities. */
     private void callWorker(GenerateRequest request, RouteDecision decision, long received, long routed,
-                            GenerationSink sink) {
+                            GenerationSink sink, ClientPacing pacing) {
         String requestId = requestIds.issue(decision.model(), decision.domain(), decision.policy(), decision.arm());
         sink.onRequestId(requestId);
         GenerationParams params = decision.escalation().isPresent()
@@ -150,7 +172,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         WorkerGenerateRequest workerRequest = WorkerGenerateRequest.newBuilder().setModel(decision.model())
                 .setPrompt(request.getPrompt()).setParams(params).build();
         GenerationCall call = new GenerationCall(requestId, decision, models.get(decision.model()), received, routed,
-                outcomes, sink);
+                outcomes, sink, pacing);
         dispatcher.generate(decision.model(), workerRequest, workerDeadlineMillis, call, call);
     }
 
@@ -160,17 +182,19 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         quietCancel(responses);
         GatewayMetrics metrics = outcomes.metrics();
         Traffic traffic = Traffic.current();
+        RequestCounting.CallRoute counted = RequestCounting.route();
         RouteDecision decision;
         try {
             validator.check(request);
+            refuseIfSaturated(request.getModel(), counted);
             decision = decide(request.getPrompt(), request.getDomainHint(), request.getModel(), "");
         } catch (StatusRuntimeException e) {
-            metrics.requestEnded(traffic, "score", Route.getDefaultInstance(), e.getStatus().getCode());
             responses.onError(e);
             return;
         }
         long routed = System.nanoTime();
         Route route = Routes.of(decision);
+        counted.set(route);
         String requestId = requestIds.issue(decision.model(), decision.domain(), decision.policy(), decision.arm());
         ModelRoute model = models.get(decision.model());
         dispatcher.score(decision.model(), WorkerScoreRequest.newBuilder().setModel(decision.model())
@@ -189,7 +213,6 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
                                 .build();
                         outcomes.modelCall(model.name(), decision.domain(), (done - routed) / NANOS, cost,
                                 r.getPromptTokens(), r.getTokensCount());
-                        metrics.requestEnded(traffic, "score", route, Status.Code.OK);
                         metrics.requestTimed(traffic, "score", route, timing);
                         metrics.requestCost(traffic, route, cost);
                         responses.onNext(ScoreResponse.newBuilder()
@@ -206,9 +229,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
 
                     @Override
                     public void onError(Throwable t) {
-                        StatusRuntimeException e = WorkerErrors.toClient(t, decision.model());
-                        metrics.requestEnded(traffic, "score", route, e.getStatus().getCode());
-                        responses.onError(e);
+                        responses.onError(WorkerErrors.toClient(t, decision.model()));
                     }
 
                     @Override
@@ -241,6 +262,10 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         }
     }
 
+    /**
+     * The configured models, each ready when a worker that accepts calls last reported it ready: answered
+     * from the state the pools poll in the background, so it makes no call and never waits.
+     */
     @Override
     public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> responses) {
         ListModelsResponse.Builder out = ListModelsResponse.newBuilder();
@@ -248,17 +273,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
             ModelInfo.Builder info = ModelInfo.newBuilder().setName(m.name()).setRole(m.role()).setDomain(m.domain())
                     .setPromptPricePer1K(m.price().promptPer1k()).setCompletionPricePer1K(m.price().completionPer1k())
                     .addAllEndpoints(m.endpoints());
-            for (WorkerGrpc.WorkerBlockingStub stub : pools.blockingStubs(m.name())) {
-                try {
-                    stub.withDeadlineAfter(1, TimeUnit.SECONDS).status(StatusRequest.getDefaultInstance())
-                            .getModelsList().stream()
-                            .filter(s -> s.getName().equals(m.name()) && s.getState() == ModelStatus.State.READY)
-                            .findFirst()
-                            .ifPresent(s -> info.setReady(true).setContextTokens(s.getContextTokens()));
-                } catch (StatusRuntimeException e) {
-                    // that endpoint is down; ready stays false unless another one answers
-                }
-            }
+            pools.readyStatus(m.name()).ifPresent(s -> info.setReady(true).setContextTokens(s.getContextTokens()));
             out.addModels(info);
         }
         responses.onNext(out.build());

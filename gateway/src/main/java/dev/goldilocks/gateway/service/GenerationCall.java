@@ -16,7 +16,10 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One worker Generate stream, turned into deltas and a final response with route, usage and timing. */
+/**
+ * One worker Generate stream, turned into deltas and a final response with route, usage and timing; a
+ * streaming client's pacing (null for a unary client) decides when the worker's next message is read.
+ */
 final class GenerationCall implements StreamObserver<WorkerGenerateChunk>, Dispatcher.Delivery {
 
     private static final double NANOS = 1e9;
@@ -28,6 +31,7 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk>, Dispa
     private final long routedNanos;
     private final Outcomes outcomes;
     private final GenerationSink sink;
+    private final ClientPacing pacing;
     private final StringBuilder text = new StringBuilder();
     private final List<Token> tokens = new ArrayList<>();
     private final long startedNanos = System.nanoTime();
@@ -35,8 +39,9 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk>, Dispa
     private WorkerGenerateChunk last;
 
     GenerationCall(String requestId, RouteDecision decision, ModelRoute model, long receivedNanos, long routedNanos,
-                   Outcomes outcomes, GenerationSink sink) {
+                   Outcomes outcomes, GenerationSink sink, ClientPacing pacing) {
         this.outcomes = outcomes;
+        this.pacing = pacing;
         this.requestId = requestId;
         this.decision = decision;
         this.model = model;
@@ -64,6 +69,21 @@ final class GenerationCall implements StreamObserver<WorkerGenerateChunk>, Dispa
     @Override
     public boolean delivered() {
         return sink.delivered();
+    }
+
+    /** A streaming client's readiness paces the worker; a unary client takes everything. */
+    @Override
+    public void whenReady(Runnable requestNext) {
+        if (pacing != null) {
+            pacing.whenReady(requestNext);
+        } else {
+            requestNext.run();
+        }
+    }
+
+    @Override
+    public boolean heldBack() {
+        return pacing != null && pacing.heldBack();
     }
 
     @Override

@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.goldilocks.common.grpc.ErrorReason;
 import dev.goldilocks.common.grpc.Failures;
+import dev.goldilocks.common.logging.RateLimitedLog;
 import dev.goldilocks.proto.v1.GenerateResponse;
 import dev.goldilocks.proto.v1.Route;
 import dev.goldilocks.proto.v1.Token;
 import dev.goldilocks.router.RouteDecision;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The cascade's first step: what it holds back, when it escalates, and what counts as delivered. */
 class CascadeSinkTest {
+
+    private static final RateLimitedLog OPERATOR = new RateLimitedLog(LoggerFactory.getLogger(CascadeSinkTest.class),
+            Duration.ofSeconds(10));
 
     private static final RouteDecision.Escalation TO_GENERIC = new RouteDecision.Escalation("generic", -1.5);
 
@@ -97,7 +103,7 @@ class CascadeSinkTest {
         Client client = new Client();
         CascadeSink cascade = new CascadeSink(client, TO_GENERIC, s -> { });
         List<GenerationSink> fallbacks = new ArrayList<>();
-        FallbackSink fallback = new FallbackSink(cascade, client, "generic", fallbacks::add);
+        FallbackSink fallback = new FallbackSink(cascade, client, "generic", fallbacks::add, OPERATOR);
         fallback.onRoute(Route.newBuilder().setModel("math-specialist").build());
         fallback.onDelta(" 8", List.of(Token.getDefaultInstance()));
         assertThat(fallback.delivered()).isFalse();
@@ -112,7 +118,7 @@ class CascadeSinkTest {
     void streamedTextIsDeliveredAndAFailureAfterItReachesTheClient() {
         Client client = new Client();
         List<GenerationSink> fallbacks = new ArrayList<>();
-        FallbackSink fallback = new FallbackSink(client, client, "generic", fallbacks::add);
+        FallbackSink fallback = new FallbackSink(client, client, "generic", fallbacks::add, OPERATOR);
         fallback.onRoute(Route.getDefaultInstance());
         fallback.onDelta(" 8", List.of(Token.getDefaultInstance()));
         assertThat(fallback.delivered()).isTrue();

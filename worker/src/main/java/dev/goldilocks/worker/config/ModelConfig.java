@@ -19,10 +19,13 @@ import java.nio.file.Path;
  * @param tokenizerFile  the tokenizer.json, likewise
  * @param info           role, domain and price, reported to gateways
  * @param cuda           the CUDA arena settings (used on cuda:N only)
+ * @param queueTimeoutMillis a request that waited longer in a queue is refused (QUEUE_TIMEOUT) rather than
+ *                       served late; 0: no timeout (as Triton's default queue policy)
  */
 public record ModelConfig(String name, String kind, Path path, String device, int threads, int maxConcurrent,
                           int maxQueue, int maxNewTokens, int maxBatchSize, int maxQueueDelayMicros,
-                          String modelFile, String tokenizerFile, ModelInfo info, CudaSettings cuda) {
+                          String modelFile, String tokenizerFile, ModelInfo info, CudaSettings cuda,
+                          int queueTimeoutMillis) {
 
     public static final String CAUSAL_LM = "causal-lm";
     public static final String ENCODER = "encoder";
@@ -30,6 +33,20 @@ public record ModelConfig(String name, String kind, Path path, String device, in
     public static final String CLASSPATH = "classpath:";
     public static final int DEFAULT_MAX_BATCH_SIZE = 8;
     public static final int DEFAULT_MAX_QUEUE_DELAY_MICROS = 2000;
+
+    /** A model without a queue timeout. */
+    public ModelConfig(String name, String kind, Path path, String device, int threads, int maxConcurrent,
+                       int maxQueue, int maxNewTokens, int maxBatchSize, int maxQueueDelayMicros,
+                       String modelFile, String tokenizerFile, ModelInfo info, CudaSettings cuda) {
+        this(name, kind, path, device, threads, maxConcurrent, maxQueue, maxNewTokens, maxBatchSize,
+                maxQueueDelayMicros, modelFile, tokenizerFile, info, cuda, 0);
+    }
+
+    /** The same model with a queue timeout. */
+    public ModelConfig withQueueTimeoutMillis(int millis) {
+        return new ModelConfig(name, kind, path, device, threads, maxConcurrent, maxQueue, maxNewTokens, maxBatchSize,
+                maxQueueDelayMicros, modelFile, tokenizerFile, info, cuda, millis);
+    }
 
     /** A model with the default batching settings. */
     public ModelConfig(String name, String kind, Path path, String device, int threads, int maxConcurrent,

@@ -67,7 +67,8 @@ public final class WorkerConfigReader {
                 info(node),
                 new CudaSettings((long) node.integer("gpu_mem_limit_mb", 0, 0, 1 << 24) << 20,
                         node.oneOf("arena_extend_strategy", CudaSettings.DEFAULT.arenaExtendStrategy(),
-                                Set.of("kNextPowerOfTwo", "kSameAsRequested"))));
+                                Set.of("kNextPowerOfTwo", "kSameAsRequested"))),
+                node.integer("queue_timeout_ms", 0, 0, 3_600_000));
     }
 
     /** A file path (relative to the config) or classpath:/name for one inside a Maven artifact. */

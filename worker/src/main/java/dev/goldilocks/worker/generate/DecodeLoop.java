@@ -41,8 +41,12 @@ public final class DecodeLoop implements AutoCloseable {
         void failed(Exception e);
     }
 
-    /** A request to generate. */
-    public record Job(int[] prompt, GenerationSettings settings, GenerationListener listener, Caller caller) {
+    /** A request to generate, queued at {@code queuedNanos}. */
+    public record Job(int[] prompt, GenerationSettings settings, GenerationListener listener, Caller caller,
+                      long queuedNanos) {
+        public Job(int[] prompt, GenerationSettings settings, GenerationListener listener, Caller caller) {
+            this(prompt, settings, listener, caller, System.nanoTime());
+        }
     }
 
     /** Told to a caller that left while it waited in the queue. */
@@ -76,6 +80,7 @@ public final class DecodeLoop implements AutoCloseable {
     private final CausalLm model;
     private final int maxSequences;
     private final IntConsumer batchSizes;
+    private final long queueTimeoutNanos;
     private final BlockingQueue<Job> queue;
     private final Thread thread;
     private final List<Running> running = new ArrayList<>();
@@ -87,6 +92,13 @@ public final class DecodeLoop implements AutoCloseable {
 
     /** @param batchSizes told the size of every decoding step's batch */
     public DecodeLoop(String name, CausalLm model, int maxSequences, int maxQueue, IntConsumer batchSizes) {
+        this(name, model, maxSequences, maxQueue, batchSizes, 0);
+    }
+
+    /** @param queueTimeoutNanos a sequence that waited longer is refused with {@link QueueTimeout} (0: none) */
+    public DecodeLoop(String name, CausalLm model, int maxSequences, int maxQueue, IntConsumer batchSizes,
+                      long queueTimeoutNanos) {
+        this.queueTimeoutNanos = queueTimeoutNanos;
         this.model = model;
         this.maxSequences = maxSequences;
         this.batchSizes = batchSizes;
@@ -158,6 +170,10 @@ public final class DecodeLoop implements AutoCloseable {
                 continue;
             }
             long started = System.nanoTime();
+            if (QueueTimeout.expired(job.queuedNanos(), started, queueTimeoutNanos)) {
+                tell(() -> job.caller().failed(new QueueTimeout(started - job.queuedNanos(), queueTimeoutNanos)));
+                continue;
+            }
             tell(() -> job.caller().started(started));
             Decoding decoding = new Decoding(model, job.prompt(), job.settings(), job.listener(), started);
             KvBatch cache;

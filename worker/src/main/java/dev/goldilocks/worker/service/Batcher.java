@@ -2,6 +2,7 @@ package dev.goldilocks.worker.service;
 
 import static dev.goldilocks.worker.generate.Callbacks.tell;
 
+import dev.goldilocks.worker.generate.QueueTimeout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -45,6 +46,7 @@ public final class Batcher<I, O> implements AutoCloseable {
     private final BatchFunction<I, O> function;
     private final int maxBatch;
     private final long delayNanos;
+    private final long queueTimeoutNanos;
     private final BlockingQueue<Waiting<I, O>> queue;
     private final Thread thread;
     private volatile boolean running = true;
@@ -52,6 +54,13 @@ public final class Batcher<I, O> implements AutoCloseable {
 
     public Batcher(String name, BatchFunction<I, O> function, int maxBatch, long maxDelay, TimeUnit unit,
                    int maxQueue) {
+        this(name, function, maxBatch, maxDelay, unit, maxQueue, 0);
+    }
+
+    /** @param queueTimeoutNanos a request that waited longer is refused with {@link QueueTimeout} (0: none) */
+    public Batcher(String name, BatchFunction<I, O> function, int maxBatch, long maxDelay, TimeUnit unit,
+                   int maxQueue, long queueTimeoutNanos) {
+        this.queueTimeoutNanos = queueTimeoutNanos;
         this.function = function;
         this.maxBatch = maxBatch;
         this.delayNanos = unit.toNanos(maxDelay);
@@ -110,11 +119,14 @@ public final class Batcher<I, O> implements AutoCloseable {
     }
 
     private void run(List<Waiting<I, O>> waiting) {
-        // A request that left while it waited is answered now and does not take a row in the batch.
+        // A request that left, or waited past the queue timeout, is answered now and does not take a row in the batch.
         List<Waiting<I, O>> batch = new ArrayList<>(waiting.size());
+        long now = System.nanoTime();
         for (Waiting<I, O> w : waiting) {
             if (w.caller().cancelled()) {
                 tell(() -> w.caller().failed(new CancellationException()));
+            } else if (QueueTimeout.expired(w.queuedNanos(), now, queueTimeoutNanos)) {
+                tell(() -> w.caller().failed(new QueueTimeout(now - w.queuedNanos(), queueTimeoutNanos)));
             } else {
                 batch.add(w);
             }

@@ -44,7 +44,7 @@ public final class HostedModel implements AutoCloseable {
         this.model = model;
         this.encoder = null;
         this.generations = new DecodeLoop(config.name(), model, config.maxConcurrent(), config.maxQueue(),
-                decodeBatchSizes);
+                decodeBatchSizes, TimeUnit.MILLISECONDS.toNanos(config.queueTimeoutMillis()));
         this.scores = batcher("score", new Scorer(model)::score);
         this.embeddings = null;
     }
@@ -61,7 +61,8 @@ public final class HostedModel implements AutoCloseable {
 
     private <I, O> Batcher<I, O> batcher(String rpc, Batcher.BatchFunction<I, O> function) {
         return new Batcher<>(config.name() + "-" + rpc, function, config.maxBatchSize(),
-                config.maxQueueDelayMicros(), TimeUnit.MICROSECONDS, config.maxQueue());
+                config.maxQueueDelayMicros(), TimeUnit.MICROSECONDS, config.maxQueue(),
+                TimeUnit.MILLISECONDS.toNanos(config.queueTimeoutMillis()));
     }
 
     /** @param decodeBatchSizes told the number of sequences in every decoding step */

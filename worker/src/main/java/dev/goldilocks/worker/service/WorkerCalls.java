@@ -5,6 +5,7 @@ import dev.goldilocks.common.grpc.Failures;
 import dev.goldilocks.proto.v1.WorkerTiming;
 import dev.goldilocks.worker.generate.Cancelled;
 import dev.goldilocks.worker.generate.DecodeLoop;
+import dev.goldilocks.worker.generate.QueueTimeout;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Deadline;
@@ -43,10 +44,15 @@ final class WorkerCalls {
         if (e instanceof Batcher.CancellationException || e instanceof DecodeLoop.LeftQueue) {
             return cancelledStatus(context, "while queued");
         }
+        if (e instanceof QueueTimeout) {
+            return Failures.of(ErrorReason.QUEUE_TIMEOUT, "model " + model + ": " + e.getMessage()
+                    + "; retry with backoff").model(model).build();
+        }
         if (e instanceof Batcher.ClosedException || e instanceof DecodeLoop.Closed) {
-            return Status.UNAVAILABLE.withDescription("model " + model + ": " + e.getMessage()).asRuntimeException();
+            return Failures.of(ErrorReason.SHUTTING_DOWN, "model " + model + ": " + e.getMessage()).model(model).build();
         }
         LOG.error("model {} failed", model, e);
+        // MODEL_FAILED tells a gateway not to try the request on the other replicas (it would break them too)
         return Failures.of(ErrorReason.MODEL_FAILED, "model " + model + " failed: " + e.getMessage()).model(model)
                 .build();
     }

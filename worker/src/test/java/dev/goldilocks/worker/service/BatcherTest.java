@@ -1,14 +1,19 @@
 package dev.goldilocks.worker.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.goldilocks.worker.generate.QueueTimeout;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The queue delay as Triton defines it: the longest a request is held back for others to join it. */
+/**
+ * The queue delay and queue timeout as Triton defines them: how long a request is held back for others to
+ * join it, and how long it may wait at all.
+ */
 class BatcherTest {
 
     private static final long DELAY_MILLIS = 500;
@@ -78,6 +83,37 @@ class BatcherTest {
             assertThat(TimeUnit.NANOSECONDS.toMillis(second.started.get() - released))
                     .as("requests that already waited out the delay are not held back again")
                     .isLessThan(DELAY_MILLIS / 2);
+        }
+    }
+
+    @Test
+    void aRequestQueuedPastTheQueueTimeoutIsRefusedAndTheNextOneInTimeRuns() throws Exception {
+        long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(300);
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        try (Batcher<String, String> batcher = new Batcher<>("timeout", inputs -> {
+            if (inputs.contains("first")) {
+                firstRunning.countDown();
+                releaseFirst.await();
+            }
+            return inputs.stream().map(String::toUpperCase).toList();
+        }, 1, 0, TimeUnit.MICROSECONDS, 8, timeoutNanos)) {
+            Call first = new Call();
+            assertThat(batcher.offer("first", first)).isTrue();
+            assertThat(firstRunning.await(10, TimeUnit.SECONDS)).isTrue();
+            Call late = new Call();
+            assertThat(batcher.offer("late", late)).isTrue();
+            while (System.nanoTime() - late.queuedNanos < 2 * timeoutNanos) {
+                Thread.onSpinWait(); // the event under test: the timeout passes while it waits
+            }
+            releaseFirst.countDown();
+
+            assertThat(first.answer.get(10, TimeUnit.SECONDS)).isEqualTo("FIRST");
+            assertThatThrownBy(() -> late.answer.get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(QueueTimeout.class).hasMessageStartingWith("waited");
+            Call inTime = new Call();
+            assertThat(batcher.offer("in time", inTime)).isTrue();
+            assertThat(inTime.answer.get(10, TimeUnit.SECONDS)).as("an idle model serves at once").isEqualTo("IN TIME");
         }
     }
 }
