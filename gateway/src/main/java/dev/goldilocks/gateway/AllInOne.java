@@ -38,6 +38,11 @@ public final class AllInOne implements AutoCloseable {
     static final double USD_PER_FLOP = 1e-12;
     /** The share of client requests the demo shadows (with probes on). */
     static final double SHADOW_SHARE = 0.05;
+    /**
+     * The share of requests `serve`'s deterministic policies send to the other candidate, so that the decision
+     * log can score other policies off-policy (production gateways default to none).
+     */
+    public static final double EXPLORATION_FLOOR = 0.05;
 
     private final WorkerServer genericWorker;
     private final WorkerServer specialistWorker;
@@ -64,6 +69,15 @@ public final class AllInOne implements AutoCloseable {
      */
     public static AllInOne start(Path modelsDir, String host, int gatewayPort, int metricsPort, double probesPerSecond)
             throws IOException {
+        return start(modelsDir, host, gatewayPort, metricsPort, probesPerSecond, 0);
+    }
+
+    /**
+     * Starts everything as {@link #start(Path, String, int, int, double)} does, the deterministic routing policies
+     * exploring with {@code explorationFloor} (in [0, 0.5]; 0: they always take their pick).
+     */
+    public static AllInOne start(Path modelsDir, String host, int gatewayPort, int metricsPort, double probesPerSecond,
+                                 double explorationFloor) throws IOException {
         PrometheusMeterRegistry registry = MetricsEndpoint.newRegistry();
         JsonNode manifest = new ObjectMapper().readTree(modelsDir.resolve("manifest.json").toFile());
         List<ModelConfig> generic = new ArrayList<>();
@@ -101,7 +115,7 @@ public final class AllInOne implements AutoCloseable {
         RoutingSettings routing = new RoutingSettings(GatewayConfigReader.DEFAULT_DOMAINS,
                 SpecialistByDomainPolicy.NAME, true,
                 Files.isRegularFile(classifier) ? Optional.of(classifier) : Optional.empty(),
-                1, 0.8, -1.5, 100, 0.1, 0.05, 500);
+                1, 0.8, -1.5, 100, 0.1, 0.05, 500, explorationFloor);
         GatewayConfig config = new GatewayConfig(host, gatewayPort, 4 << 20, key, 60,
                 new Limits(32 * 1024, 256, 4096, 256, 256), routing, routes, metricsPort,
                 new ProbeSettings(probesPerSecond > 0, Math.max(probesPerSecond, 0.001), modelsDir.resolve("eval")),

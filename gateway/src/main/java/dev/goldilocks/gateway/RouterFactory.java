@@ -6,6 +6,7 @@ import dev.goldilocks.router.BanditPolicy;
 import dev.goldilocks.router.CandidateModel;
 import dev.goldilocks.router.CascadePolicy;
 import dev.goldilocks.router.DomainClassifier;
+import dev.goldilocks.router.Exploration;
 import dev.goldilocks.router.GenericOnlyPolicy;
 import dev.goldilocks.router.ModelCatalog;
 import dev.goldilocks.router.NoClassifier;
@@ -46,13 +47,15 @@ final class RouterFactory implements AutoCloseable {
                 .map(m -> new CandidateModel(m.name(), m.role(), m.domain())).toList(), s.domains());
         LiveStats stats = new LiveStats(config.models().stream()
                 .collect(Collectors.toMap(ModelRoute::name, ModelRoute::prior)), s.window());
+        SynchronizedRandom random = new SynchronizedRandom();
+        Exploration exploration = Exploration.floor(s.deterministicExplorationFloor(), random);
         Map<String, RoutingPolicy> policies = List.of(
-                new GenericOnlyPolicy(),
-                new SpecialistByDomainPolicy(),
-                new ThresholdPolicy(s.tau()),
-                new CascadePolicy(s.minMeanLogprob()),
-                new UtilityPolicy(stats, s.lambda(), s.mu()),
-                new BanditPolicy(stats, s.lambda(), s.mu(), s.explorationFloor(), new SynchronizedRandom()))
+                new GenericOnlyPolicy(exploration),
+                new SpecialistByDomainPolicy(exploration),
+                new ThresholdPolicy(s.tau(), exploration),
+                new CascadePolicy(s.minMeanLogprob(), exploration),
+                new UtilityPolicy(stats, s.lambda(), s.mu(), exploration),
+                new BanditPolicy(stats, s.lambda(), s.mu(), s.explorationFloor(), random))
                 .stream().collect(Collectors.toMap(RoutingPolicy::name, Function.identity()));
         MiniLmEncoder encoder = null;
         DomainClassifier classifier = new NoClassifier();
@@ -85,7 +88,7 @@ final class RouterFactory implements AutoCloseable {
         }
     }
 
-    /** The bandit is called from many gRPC threads; SplittableRandom is not thread-safe. */
+    /** Policies draw on many gRPC threads; SplittableRandom is not thread-safe. */
     private static final class SynchronizedRandom implements java.util.random.RandomGenerator {
         private final SplittableRandom random = new SplittableRandom();
 

@@ -57,6 +57,18 @@ class ConfigTest {
     }
 
     @Test
+    void theDeterministicPoliciesExplorationFloorIsOffUnlessConfigured() {
+        String key = "signing_key: 0123456789abcdef0123\n";
+        assertThat(gateway(key + MODELS).routing().deterministicExplorationFloor()).isZero();
+        GatewayConfig explored = gateway(key + "routing: {exploration_floor: 0.05, bandit: {exploration_floor: 0.2}}\n"
+                + MODELS);
+        assertThat(explored.routing().deterministicExplorationFloor()).isEqualTo(0.05);
+        assertThat(explored.routing().explorationFloor()).as("the bandit's own floor").isEqualTo(0.2);
+        assertThatThrownBy(() -> gateway(key + "routing: {exploration_floor: 0.7}\n" + MODELS))
+                .hasMessageStartingWith("routing.exploration_floor: must be between 0");
+    }
+
+    @Test
     void workerConfigResolvesModelPathsAgainstTheFilesFolder() {
         WorkerConfig c = WorkerConfigReader.read(ConfigNode.parse("""
                 port: 7001

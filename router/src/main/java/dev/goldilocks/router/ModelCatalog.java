@@ -35,6 +35,16 @@ public final class ModelCatalog {
         return Optional.ofNullable(specialists.get(domain));
     }
 
+    /** The models a policy may choose for {@code domain}: the generic one first, then the domain's specialist. */
+    public List<CandidateModel> candidateModels(String domain) {
+        return specialist(domain).map(s -> List.of(generic, s)).orElse(List.of(generic));
+    }
+
+    /** The names of {@link #candidateModels}. */
+    public List<String> candidates(String domain) {
+        return candidateModels(domain).stream().map(CandidateModel::name).toList();
+    }
+
     public List<String> domains() {
         return domains;
     }

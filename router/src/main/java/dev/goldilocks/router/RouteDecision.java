@@ -6,44 +6,78 @@ import java.util.Optional;
 /**
  * A routing decision, with everything needed to explain and attribute it.
  *
- * @param domain     the domain the prompt was assigned to
- * @param confidence the classifier's confidence in it
- * @param model      the chosen model
- * @param policy     the policy that chose it
- * @param arm        the experiment arm; empty outside experiments
- * @param reason     a short human-readable reason
- * @param propensity the probability with which the policy chose this model (1 for deterministic policies)
- * @param estimates  the numbers the policy used (for example estimated utility per model)
- * @param escalation for a cascade: when and where to escalate after the first answer; empty otherwise
+ * @param domain       the domain the prompt was assigned to
+ * @param confidence   the classifier's confidence in it
+ * @param model        the model to call: the chosen one, or after a fallback or an escalation the one that answers
+ * @param policy       the policy that chose it
+ * @param arm          the experiment arm; empty outside experiments
+ * @param reason       a short human-readable reason
+ * @param distribution the policy's probability of choosing each candidate model in this context; the choice was
+ *                     drawn from exactly this distribution
+ * @param chosenModel  the model the policy drew (it keeps its name when {@code model} changes by fallback or
+ *                     escalation)
+ * @param estimates    the numbers the policy used (for example estimated utility per model)
+ * @param escalation   for a cascade: when and where to escalate after the first answer; empty otherwise
  */
 public record RouteDecision(String domain, double confidence, String model, String policy, String arm,
-                            String reason, double propensity, Map<String, Double> estimates,
-                            Optional<Escalation> escalation) {
+                            String reason, ActionDistribution distribution, String chosenModel,
+                            Map<String, Double> estimates, Optional<Escalation> escalation) {
 
     public RouteDecision {
         estimates = Map.copyOf(estimates);
+        if (!(distribution.probability(chosenModel) > 0)) {
+            throw new IllegalArgumentException("chosen model " + chosenModel + " has no probability in " + distribution);
+        }
     }
 
-    /** A deterministic decision without escalation. */
+    /** A decision with probability 1 for {@code model}, without escalation. */
     public static RouteDecision of(DomainPrediction p, String model, String policy, String reason) {
-        return new RouteDecision(p.domain(), p.confidence(), model, policy, "", reason, 1.0, Map.of(), Optional.empty());
+        return certain(p, model, policy, reason, Map.of(), Optional.empty());
+    }
+
+    /** A decision with probability 1 for {@code model}. */
+    public static RouteDecision certain(DomainPrediction p, String model, String policy, String reason,
+                                        Map<String, Double> estimates, Optional<Escalation> escalation) {
+        return new RouteDecision(p.domain(), p.confidence(), model, policy, "", reason,
+                ActionDistribution.certain(model), model, estimates, escalation);
+    }
+
+    /** The probability with which the policy chose {@link #chosenModel}: the logged propensity. */
+    public double propensity() {
+        return distribution.probability(chosenModel);
     }
 
     /** The decision for the model a cascade escalated to. */
     public RouteDecision escalated() {
         String to = escalation.orElseThrow().model();
-        return new RouteDecision(domain, confidence, to, policy, arm, reason + "; escalated to " + to, propensity,
-                estimates, Optional.empty());
+        return new RouteDecision(domain, confidence, to, policy, arm, reason + "; escalated to " + to, distribution,
+                chosenModel, estimates, Optional.empty());
     }
 
     /** The decision for the generic model when the chosen one could not serve. */
     public RouteDecision fallenBackTo(String generic) {
         return new RouteDecision(domain, confidence, generic, policy, arm, reason + "; fell back to " + generic,
-                propensity, estimates, Optional.empty());
+                distribution, chosenModel, estimates, Optional.empty());
     }
 
     public RouteDecision withReason(String newReason) {
-        return new RouteDecision(domain, confidence, model, policy, arm, newReason, propensity, estimates, escalation);
+        return new RouteDecision(domain, confidence, model, policy, arm, newReason, distribution, chosenModel,
+                estimates, escalation);
+    }
+
+    /**
+     * This decision drawn from {@code drawnFrom}: unchanged but for the distribution when the draw kept
+     * {@link #model}; otherwise the drawn model, the reason saying an exploration draw chose it, and no
+     * escalation (what to escalate to belonged to the pick).
+     */
+    RouteDecision drawn(ActionDistribution drawnFrom, String drawnModel, double floor) {
+        if (drawnModel.equals(model)) {
+            return new RouteDecision(domain, confidence, model, policy, arm, reason, drawnFrom, drawnModel, estimates,
+                    escalation);
+        }
+        return new RouteDecision(domain, confidence, drawnModel, policy, arm,
+                String.format("exploration draw (floor %.3f): %s instead of %s (%s)", floor, drawnModel, model, reason),
+                drawnFrom, drawnModel, estimates, Optional.empty());
     }
 
     /**

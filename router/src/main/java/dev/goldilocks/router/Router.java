@@ -52,6 +52,18 @@ public final class Router {
     }
 
     /**
+     * How likely {@code policy} is to choose each candidate model for a prediction, without drawing: what a
+     * policy that never ran would have done in a logged context.
+     */
+    public ActionDistribution distribution(String policy, DomainPrediction prediction) {
+        RoutingPolicy p = policies.get(policy);
+        if (p == null) {
+            throw new IllegalArgumentException("unknown policy " + policy + "; known: " + policies.keySet());
+        }
+        return p.distribution(prediction, catalog);
+    }
+
+    /**
      * @param requestedPolicy a policy the caller asked for, or empty for the default; must be known
      */
     public RouteDecision route(String prompt, String domainHint, String requestedPolicy) {

@@ -18,15 +18,27 @@ import java.util.Optional;
  * @param mu                 utility and bandit: quality given up per second of latency
  * @param explorationFloor   bandit: share of requests sent to a uniformly random candidate
  * @param window             live statistics: the number of recent observations that dominate an estimate
+ * @param deterministicExplorationFloor generic-only, specialist-by-domain, threshold, cascade and utility: share
+ *                           of requests sent to the other candidates instead of the policy's pick, so that other
+ *                           policies can be evaluated off-policy on the log; 0 (none) in production by default
  */
 public record RoutingSettings(List<String> domains, String defaultPolicy, boolean allowRequestPolicy,
                               Optional<Path> classifier, int classifierThreads, double tau, double minMeanLogprob,
-                              double lambda, double mu, double explorationFloor, double window) {
+                              double lambda, double mu, double explorationFloor, double window,
+                              double deterministicExplorationFloor) {
 
     public static final List<String> POLICIES = List.of(GenericOnlyPolicy.NAME, SpecialistByDomainPolicy.NAME,
             ThresholdPolicy.NAME, CascadePolicy.NAME, UtilityPolicy.NAME, BanditPolicy.NAME);
 
     public RoutingSettings {
         domains = List.copyOf(domains);
+    }
+
+    /** Settings whose deterministic policies do not explore (the production default). */
+    public RoutingSettings(List<String> domains, String defaultPolicy, boolean allowRequestPolicy,
+                           Optional<Path> classifier, int classifierThreads, double tau, double minMeanLogprob,
+                           double lambda, double mu, double explorationFloor, double window) {
+        this(domains, defaultPolicy, allowRequestPolicy, classifier, classifierThreads, tau, minMeanLogprob, lambda, mu,
+                explorationFloor, window, 0);
     }
 }

@@ -5,6 +5,14 @@ public final class SpecialistByDomainPolicy extends SpecialistPolicy {
 
     public static final String NAME = "specialist-by-domain";
 
+    public SpecialistByDomainPolicy() {
+        this(Exploration.none());
+    }
+
+    public SpecialistByDomainPolicy(Exploration exploration) {
+        super(exploration);
+    }
+
     @Override
     public String name() {
         return NAME;

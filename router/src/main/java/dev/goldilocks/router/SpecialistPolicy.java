@@ -4,10 +4,14 @@ package dev.goldilocks.router;
  * A policy that only has a choice to make when the domain has a specialist; without one, the generic
  * model answers, and the route says so.
  */
-abstract class SpecialistPolicy implements RoutingPolicy {
+abstract class SpecialistPolicy extends DeterministicPolicy {
+
+    SpecialistPolicy(Exploration exploration) {
+        super(exploration);
+    }
 
     @Override
-    public final RouteDecision choose(DomainPrediction p, ModelCatalog catalog) {
+    final RouteDecision pick(DomainPrediction p, ModelCatalog catalog) {
         return catalog.specialist(p.domain())
                 .map(s -> chooseWith(p, s, catalog))
                 .orElseGet(() -> RouteDecision.of(p, catalog.generic().name(), name(),

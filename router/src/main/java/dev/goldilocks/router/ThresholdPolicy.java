@@ -8,6 +8,11 @@ public final class ThresholdPolicy extends SpecialistPolicy {
     private final double tau;
 
     public ThresholdPolicy(double tau) {
+        this(tau, Exploration.none());
+    }
+
+    public ThresholdPolicy(double tau, Exploration exploration) {
+        super(exploration);
         this.tau = tau;
     }
 

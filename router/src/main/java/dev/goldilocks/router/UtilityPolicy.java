@@ -3,7 +3,6 @@ package dev.goldilocks.router;
 import dev.goldilocks.router.stats.Estimate;
 import dev.goldilocks.router.stats.LiveStats;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,7 +10,7 @@ import java.util.Optional;
  * The candidate (generic, and the domain's specialist) with the highest estimated
  * quality - lambda x cost - mu x latency, from live statistics (priors until data arrives).
  */
-public final class UtilityPolicy implements RoutingPolicy {
+public final class UtilityPolicy extends DeterministicPolicy {
 
     public static final String NAME = "utility";
 
@@ -24,6 +23,11 @@ public final class UtilityPolicy implements RoutingPolicy {
      * @param mu     quality given up per second of latency
      */
     public UtilityPolicy(LiveStats stats, double lambda, double mu) {
+        this(stats, lambda, mu, Exploration.none());
+    }
+
+    public UtilityPolicy(LiveStats stats, double lambda, double mu, Exploration exploration) {
+        super(exploration);
         this.stats = stats;
         this.lambda = lambda;
         this.mu = mu;
@@ -35,11 +39,11 @@ public final class UtilityPolicy implements RoutingPolicy {
     }
 
     @Override
-    public RouteDecision choose(DomainPrediction p, ModelCatalog catalog) {
+    RouteDecision pick(DomainPrediction p, ModelCatalog catalog) {
         Map<String, Double> estimates = new LinkedHashMap<>();
         String best = null;
         double bestUtility = Double.NEGATIVE_INFINITY;
-        for (CandidateModel m : candidates(p.domain(), catalog)) {
+        for (CandidateModel m : catalog.candidateModels(p.domain())) {
             Estimate e = stats.estimate(m.name(), p.domain());
             double u = e.utility(lambda, mu);
             estimates.put("quality." + m.name(), e.quality());
@@ -51,11 +55,7 @@ public final class UtilityPolicy implements RoutingPolicy {
                 best = m.name();
             }
         }
-        return new RouteDecision(p.domain(), p.confidence(), best, NAME, "",
-                String.format("highest estimated utility %.3f", bestUtility), 1.0, estimates, Optional.empty());
-    }
-
-    static List<CandidateModel> candidates(String domain, ModelCatalog catalog) {
-        return catalog.specialist(domain).map(s -> List.of(catalog.generic(), s)).orElse(List.of(catalog.generic()));
+        return RouteDecision.certain(p, best, NAME, String.format("highest estimated utility %.3f", bestUtility),
+                estimates, Optional.empty());
     }
 }

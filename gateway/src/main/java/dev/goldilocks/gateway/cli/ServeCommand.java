@@ -28,6 +28,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Held-out items probed per second, on every candidate model; 0 for none (default: ${DEFAULT-VALUE}).")
     double probesPerSecond;
 
+    @Option(names = "--exploration-floor", defaultValue = "" + AllInOne.EXPLORATION_FLOOR,
+            description = "Share of requests the deterministic routing policies send to the other candidate model, so "
+                    + "the decision log can score other policies off-policy; 0 for none, at most 0.5 (default: ${DEFAULT-VALUE}).")
+    double explorationFloor;
+
     @Override
     public Integer call() throws Exception {
         Path dir = models != null ? models : Path.of(System.getenv().getOrDefault("GOLDILOCKS_MODELS", "models"));
@@ -35,7 +40,11 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("serve: no manifest.json in " + dir.toAbsolutePath() + " (use --models)");
             return 2;
         }
-        AllInOne all = AllInOne.start(dir, host, port, metricsPort, probesPerSecond);
+        if (!(explorationFloor >= 0 && explorationFloor <= 0.5)) {
+            System.err.println("serve: --exploration-floor must be between 0 and 0.5, got " + explorationFloor);
+            return 2;
+        }
+        AllInOne all = AllInOne.start(dir, host, port, metricsPort, probesPerSecond, explorationFloor);
         Runtime.getRuntime().addShutdownHook(new Thread(all::close, "drain"));
         System.out.printf("Goldilocks all-in-one is serving.%n"
                 + "  gateway (public API): %s:%d%n"

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  *   domains: [code, legal, prose, math]
  *   classifier: ../models/router/domain-classifier.json
  *   cascade: {min_mean_logprob: -1.5}
+ *   exploration_floor: 0          # deterministic policies; the bandit has bandit.exploration_floor
  * models:
  *   generic:
  *     role: generic
@@ -131,7 +132,8 @@ public final class GatewayConfigReader {
                 node.integer("classifier_threads", 1, 1, 64),
                 node.section("threshold", t -> t.number("tau", 0.8, 0, 1)),
                 node.section("cascade", c -> c.number("min_mean_logprob", -1.5, -100, 0)),
-                utility[0], utility[1], bandit[0], bandit[1]);
+                utility[0], utility[1], bandit[0], bandit[1],
+                node.number("exploration_floor", 0, 0, 0.5));
     }
 
     private static ModelRoute model(String name, ConfigNode node, List<String> domains) {
