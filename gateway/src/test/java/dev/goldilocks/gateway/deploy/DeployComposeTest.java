@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * deploy/compose (no Docker here, so it is not run): the files it mounts exist, the gateway's endpoints
  * and Prometheus' targets are its services on the ports their YAML sets, and it waits out the drain.
  */
-class ComposeFileTest {
+class DeployComposeTest {
 
     private static final Path COMPOSE = DeployFiles.deploy().resolve("compose");
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /** The metric names the deploy tests read out of PromQL: only names, never label names or values. */
-class PromQlTest {
+class DeployPromQlTest {
 
     @Test
     void findsMetricAndRecordingRuleNamesButNotLabelsFunctionsOrValues() {
