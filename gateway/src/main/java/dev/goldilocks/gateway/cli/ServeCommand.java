@@ -36,7 +36,7 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         AllInOne all = AllInOne.start(dir, host, port, metricsPort, probesPerSecond);
-        Runtime.getRuntime().addShutdownHook(new Thread(all::close, "drain"));
+        DrainOnSignal drain = DrainOnSignal.install(all::close);
         System.out.printf("Goldilocks all-in-one is serving.%n"
                 + "  gateway (public API): %s:%d%n"
                 + "  worker, generic model: %s:%d%n"
@@ -47,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
                 host, all.gatewayPort(), host, all.genericWorkerPort(), host, all.specialistWorkerPort(),
                 host, all.metricsPort(), host, all.gatewayPort());
         System.out.flush();
-        all.awaitTermination();
+        drain.await();
         return 0;
     }
 }

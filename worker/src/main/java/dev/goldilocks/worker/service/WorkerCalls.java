@@ -1,5 +1,7 @@
 package dev.goldilocks.worker.service;
 
+import dev.goldilocks.common.grpc.ErrorReason;
+import dev.goldilocks.common.grpc.Failures;
 import dev.goldilocks.proto.v1.WorkerTiming;
 import dev.goldilocks.worker.generate.Cancelled;
 import dev.goldilocks.worker.generate.DecodeLoop;
@@ -34,7 +36,7 @@ final class WorkerCalls {
             return cancelledStatus(context, "while queued");
         }
         if (e instanceof Batcher.ClosedException || e instanceof DecodeLoop.Closed) {
-            return Status.UNAVAILABLE.withDescription("model " + model + ": " + e.getMessage()).asRuntimeException();
+            return Failures.of(ErrorReason.SHUTTING_DOWN, "model " + model + ": " + e.getMessage()).model(model).build();
         }
         LOG.error("model {} failed", model, e);
         return Status.INTERNAL.withDescription("model " + model + " failed: " + e.getMessage()).asRuntimeException();

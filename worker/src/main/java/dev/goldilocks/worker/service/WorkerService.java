@@ -67,6 +67,7 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
             int[] prompt = promptTokens(hosted, request.getPrompt(), 1);
             Context context = Context.current();
             String name = hosted.config().name();
+            out.onReadyOrCancel(hosted.generations()::wake);
             boolean queued = hosted.generations().offer(new DecodeLoop.Job(prompt, settings,
                     (text, tokens) -> out.next(WorkerGenerateChunk.newBuilder().setText(text)
                             .addAllTokens(tokens(tokens)).build()),
@@ -76,6 +77,11 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                         @Override
                         public boolean cancelled() {
                             return context.isCancelled();
+                        }
+
+                        @Override
+                        public boolean ready() {
+                            return out.ready();
                         }
 
                         @Override
