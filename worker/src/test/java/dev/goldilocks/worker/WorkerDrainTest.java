@@ -92,6 +92,7 @@ class WorkerDrainTest {
             AtomicBoolean draining = new AtomicBoolean();
             AtomicBoolean drained = new AtomicBoolean();
             CountDownLatch drainEnded = new CountDownLatch(1);
+            List<String> unexpected = new CopyOnWriteArrayList<>();
             List<Outcome> before = new CopyOnWriteArrayList<>(); // calls started before the drain began
             List<Outcome> during = new CopyOnWriteArrayList<>();
             List<Outcome> after = new CopyOnWriteArrayList<>();  // one per client, once the drain has ended
@@ -110,6 +111,9 @@ class WorkerDrainTest {
                             try {
                                 outcome = s.outcome();
                                 when.add(outcome);
+                                if (outcome == Outcome.OTHER) {
+                                    unexpected.add(s.status() + ", last chunk: " + s.finalChunk());
+                                }
                                 if (when == during && outcome == Outcome.REFUSED) {
                                     drainEnded.await(); // the port is closed: one more call once the drain ended
                                 }
@@ -132,6 +136,7 @@ class WorkerDrainTest {
                 channel.shutdownNow();
                 worker.close();
             }
+            assertThat(unexpected).as("calls that ended otherwise").isEmpty();
             assertThat(before).as("calls started before the drain: finished, or ended by it")
                     .doesNotContain(Outcome.OTHER, Outcome.REFUSED);
             assertThat(during).as("calls started during the drain: finished, ended by it, or refused")

@@ -6,6 +6,8 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerStreamTracer;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthGrpc;
@@ -20,9 +22,13 @@ import java.util.function.Supplier;
  * grace period leaves, and count both. Health and reflection streams are open too, but they are not work:
  * a drain does not wait for an open health Watch, it ends it.
  *
- * <p>Each call is wrapped so that ending it from the drain's thread is safe: the wrapper serializes what
- * is sent on the call, and once the call is closed, later messages and a later close from its handler are
- * dropped (the handler may still be answering when the drain ends the call).
+ * <p>Streams are counted where the transport creates them ({@link #streams()}), because a call the
+ * transport accepted reaches this interceptor only once the handler executor runs it: a drain that counted
+ * only intercepted calls could close the connection under one. Each intercepted call is wrapped so that
+ * ending it from the drain's thread is safe: the wrapper serializes what is sent on the call, and once the
+ * call is closed, later messages and a later close from its handler are dropped (the handler may still be
+ * answering when the drain ends the call). Once the drain has ended the open calls, a call that reaches
+ * the interceptor later is ended at once.
  */
 final class OpenCalls implements ServerInterceptor {
 
@@ -30,15 +36,46 @@ final class OpenCalls implements ServerInterceptor {
             "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
 
     private final Set<Tracked<?, ?>> open = ConcurrentHashMap.newKeySet();
+    private final Object changed = new Object();
+    private final AtomicInteger workStreams = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
     private final AtomicInteger cancelled = new AtomicInteger();
     private volatile boolean counting;
+    private volatile Supplier<StatusRuntimeException> ending;
+
+    /** Counts streams as the transport opens and closes them; add it to the server builder. */
+    ServerStreamTracer.Factory streams() {
+        return new ServerStreamTracer.Factory() {
+            @Override
+            public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+                boolean work = isWork(MethodDescriptor.extractFullServiceName(fullMethodName));
+                if (work) {
+                    workStreams.incrementAndGet();
+                }
+                return new ServerStreamTracer() {
+                    @Override
+                    public void streamClosed(Status status) {
+                        if (work) {
+                            workStreams.decrementAndGet();
+                            signal();
+                        }
+                    }
+                };
+            }
+        };
+    }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                        ServerCallHandler<Q, R> next) {
-        Tracked<Q, R> tracked = new Tracked<>(call, !NOT_WORK.contains(call.getMethodDescriptor().getServiceName()));
+        Tracked<Q, R> tracked = new Tracked<>(call, isWork(call.getMethodDescriptor().getServiceName()));
         open.add(tracked);
+        Supplier<StatusRuntimeException> end = ending;
+        if (end != null) {
+            tracked.end(end.get()); // it arrived after the drain ended the others
+            ended(tracked);
+            return new ServerCall.Listener<>() { };
+        }
         ServerCall.Listener<Q> listener;
         try {
             listener = next.startCall(tracked, headers);
@@ -72,9 +109,9 @@ final class OpenCalls implements ServerInterceptor {
         counting = true;
     }
 
-    /** Work calls open now. */
+    /** Work calls open now (streams the transport has open, health and reflection aside). */
     int work() {
-        return (int) open.stream().filter(c -> c.work).count();
+        return workStreams.get();
     }
 
     int finished() {
@@ -87,29 +124,24 @@ final class OpenCalls implements ServerInterceptor {
 
     /** Waits until no work call is open; false when {@code deadlineNanos} (System.nanoTime) passed first. */
     boolean awaitNoWork(long deadlineNanos) throws InterruptedException {
-        return await(deadlineNanos, true);
-    }
-
-    /** Waits until no call at all is open (their final statuses have been sent); false at the deadline. */
-    boolean awaitNone(long deadlineNanos) throws InterruptedException {
-        return await(deadlineNanos, false);
-    }
-
-    private boolean await(long deadlineNanos, boolean workOnly) throws InterruptedException {
-        synchronized (open) {
-            while (workOnly ? work() > 0 : !open.isEmpty()) {
+        synchronized (changed) {
+            while (workStreams.get() > 0) {
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                TimeUnit.NANOSECONDS.timedWait(open, left);
+                TimeUnit.NANOSECONDS.timedWait(changed, left);
             }
             return true;
         }
     }
 
-    /** Ends every open call with the status {@code failure} makes (one per call: trailers are not shared). */
+    /**
+     * Ends every open call, and every call that arrives from now on, with the status {@code failure} makes
+     * (one per call: trailers are not shared).
+     */
     void endAll(Supplier<StatusRuntimeException> failure) {
+        ending = failure;
         for (Tracked<?, ?> call : open) {
             call.end(failure.get());
         }
@@ -119,9 +151,16 @@ final class OpenCalls implements ServerInterceptor {
         if (open.remove(call) && call.work && counting) {
             (call.shutDown() ? cancelled : finished).incrementAndGet();
         }
-        synchronized (open) {
-            open.notifyAll();
+    }
+
+    private void signal() {
+        synchronized (changed) {
+            changed.notifyAll();
         }
+    }
+
+    private static boolean isWork(String service) {
+        return service == null || !NOT_WORK.contains(service);
     }
 
     private static final class Tracked<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class ServingProcess implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServingProcess.class);
-    /** How long the final statuses of ended calls may take to reach clients before connections close. */
+    /** How long the final statuses of ended calls may take to reach clients before connections are cut. */
     private static final Duration FLUSH = Duration.ofSeconds(5);
     /** How long the server and its executor may take to stop once every call has ended. */
     private static final Duration STOP = Duration.ofSeconds(5);
@@ -57,7 +57,7 @@ public final class ServingProcess implements AutoCloseable {
                                        ExecutorService executor, PrometheusMeterRegistry registry, String host,
                                        int metricsPort, DrainSettings drain) throws IOException {
         OpenCalls calls = new OpenCalls();
-        Server server = builder.intercept(calls).build();
+        Server server = builder.intercept(calls).addStreamTracerFactory(calls.streams()).build();
         MetricsEndpoint metrics = null;
         try {
             server.start();
@@ -154,7 +154,12 @@ public final class ServingProcess implements AutoCloseable {
         calls.endAll(() -> Failures.of(ErrorReason.SHUTTING_DOWN, what
                 + " is shutting down and ended the call; retry on another replica").build());
         try {
-            calls.awaitNone(System.nanoTime() + (hurried ? 0 : FLUSH.toNanos()));
+            // the port closes its connections once their streams have ended (a call that raced the port's
+            // closing is ended at once, above): a stream cut before its final status would reach its client as
+            // CANCELLED without a reason
+            if (!hurried) {
+                server.awaitTermination(FLUSH.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             hurried = true;
         }
