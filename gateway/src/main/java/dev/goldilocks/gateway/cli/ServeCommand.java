@@ -41,11 +41,12 @@ final class ServeCommand implements Callable<Integer> {
                 + "  gateway (public API): %s:%d%n"
                 + "  worker, generic model: %s:%d%n"
                 + "  worker, specialists:   %s:%d%n"
-                + "  metrics (Prometheus):  http://%s:%d/metrics%n"
+                + "  metrics (Prometheus):  %s%n"
                 + "  no API keys: the all-in-one is for loopback use.%n"
                 + "Try: ./goldilocks ask --target %s:%d \"What is 47 + 38?\"%n",
                 host, all.gatewayPort(), host, all.genericWorkerPort(), host, all.specialistWorkerPort(),
-                host, all.metricsPort(), host, all.gatewayPort());
+                all.metricsPort() < 0 ? "none" : "http://" + host + ":" + all.metricsPort() + "/metrics",
+                host, all.gatewayPort());
         System.out.flush();
         drain.await();
         return 0;

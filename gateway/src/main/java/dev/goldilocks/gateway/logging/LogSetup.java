@@ -33,8 +33,11 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     public static final String LEVEL_ENV = "GOLDILOCKS_LOG_LEVEL";
     /** The appender every line goes through. */
     public static final String APPENDER = "console";
+    /** An exception's message and first frames after the message, on the same line, separated by " | ". */
+    static final String ONE_LINE_EXCEPTION =
+            "%replace(%replace(%ex{6}){'[\\r\\n]+\\s*', ' | '}){'^(.+?)( \\| )?$', ' $1'}%nopex";
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg"
-            + "%replace( %ex{8}){'[\\r\\n]+\\s*', ' | '}%nopex%n";
+            + ONE_LINE_EXCEPTION + "%n";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -104,7 +107,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     }
 
     /** gRPC and Netty log through java.util.logging: to SLF4J instead, once. */
-    private static void bridgeJavaUtilLogging() {
+    public static void bridgeJavaUtilLogging() {
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
