@@ -36,8 +36,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     /** An exception's message and first frames after the message, on the same line, separated by " | ". */
     static final String ONE_LINE_EXCEPTION =
             "%replace(%replace(%ex{6}){'[\\r\\n]+\\s*', ' | '}){'^(.+?)( \\| )?$', ' $1'}%nopex";
-    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg"
-            + ONE_LINE_EXCEPTION + "%n";
+    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - "
+            + "%replace(%msg){'[\\r\\n]+', ' | '}" + ONE_LINE_EXCEPTION + "%n";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
