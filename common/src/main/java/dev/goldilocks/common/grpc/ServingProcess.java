@@ -125,8 +125,8 @@ public final class ServingProcess implements AutoCloseable {
      * for); once those statuses have gone out (a few seconds at most) the server, its executor and /metrics
      * stop. Logs one line when it begins and one when it ends, with the calls finished and cancelled.
      *
-     * <p>Interrupting the draining thread hurries it: the pre-stop and grace periods end at once. A second
-     * call waits for the first drain to end.
+     * <p>Interrupting the draining thread hurries it: the pre-stop and grace periods end at once (a second
+     * SIGTERM does this). A second call waits for the first drain to end.
      */
     public void drain(Runnable stopWork) {
         if (!stopping.compareAndSet(false, true)) {
@@ -149,17 +149,19 @@ public final class ServingProcess implements AutoCloseable {
         server.shutdown();
         int left = calls.work();
         if (left > 0) {
-            stopWork.run();
+            try {
+                stopWork.run();
+            } catch (RuntimeException e) {
+                LOG.error("{} drain: stopping its work failed ({}); ending its calls anyway", what, e.toString());
+            }
         }
         calls.endAll(() -> Failures.of(ErrorReason.SHUTTING_DOWN, what
                 + " is shutting down and ended the call; retry on another replica").build());
         try {
             // the port closes its connections once their streams have ended (a call that raced the port's
             // closing is ended at once, above): a stream cut before its final status would reach its client as
-            // CANCELLED without a reason
-            if (!hurried) {
-                server.awaitTermination(FLUSH.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            // CANCELLED without a reason (only a client that does not read can make this wait)
+            server.awaitTermination(FLUSH.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             hurried = true;
         }
