@@ -77,7 +77,8 @@ class LoggingTest {
                 DrainSettings.DEFAULT);
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         try {
-            sendAndAwaitClose(server.port(), "GET / HTTP/1.1\r\nHost: goldilocks\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            sendAndAwaitClose(server.port(),
+                    "GET / HTTP/1.1\r\nHost: goldilocks\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             awaitEvent(e -> e.getFormattedMessage().contains("Unexpected HTTP/1.x request: GET /"));
             assertThat(transportLines()).as("one line for the junk connection").hasSize(1);
 
@@ -96,8 +97,10 @@ class LoggingTest {
             server.close();
         }
         assertThat(transportLines()).as("at most one line per junk connection and one for the message")
-                .hasSizeLessThanOrEqualTo(3).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("\n"));
-        assertThat(captured.list).as("no stack trace anywhere").allSatisfy(e -> assertThat(e.getThrowableProxy()).isNull());
+                .hasSizeLessThanOrEqualTo(3)
+                .allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("\n"));
+        assertThat(captured.list).as("no stack trace anywhere")
+                .allSatisfy(e -> assertThat(e.getThrowableProxy()).isNull());
         assertThat(captured.list).as("nothing else from gRPC's transport")
                 .noneMatch(e -> e.getLoggerName().startsWith("io.grpc"));
         for (ILoggingEvent e : transportLines()) {
@@ -110,7 +113,8 @@ class LoggingTest {
     void eachEventIsOneLineWithAnIsoTimestampLevelThreadLoggerAndMessage() {
         org.slf4j.Logger log = LoggerFactory.getLogger("dev.goldilocks.test");
         log.info("drain ended: {} calls finished", 3);
-        log.warn("a failure\nof two lines", new IllegalStateException("broken\nacross lines", new RuntimeException("cause")));
+        log.warn("a failure\nof two lines",
+                new IllegalStateException("broken\nacross lines", new RuntimeException("cause")));
         String info = text(last(e -> e.getMessage().startsWith("drain ended")));
         assertThat(info).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO  "
                 + "\\[[^\\]]+\\] dev\\.goldilocks\\.test - drain ended: 3 calls finished\\n");

@@ -168,7 +168,8 @@ public final class DecodeLoop {
             } catch (OrtException | RuntimeException | Error e) {
                 // The batch's step failed (or was terminated by a shutdown): every sequence in it fails, the
                 // loop goes on with new ones.
-                Exception cause = stopping ? new Closed() : e instanceof Exception ex ? ex : new IllegalStateException(e);
+                Exception cause = stopping ? new Closed()
+                        : e instanceof Exception ex ? ex : new IllegalStateException(e);
                 running.forEach(r -> tell(() -> r.job.caller().failed(cause)));
                 running.clear();
             }
@@ -213,7 +214,9 @@ public final class DecodeLoop {
                 open.add(cache);
                 decoding.accept(prefill.lastLogits());
             } catch (OrtException | RuntimeException e) {
-                tell(() -> job.caller().failed(e)); // this prompt failed; the running sequences are not affected
+                // this prompt failed (or a shutdown terminated its run); the running sequences are not affected
+                Exception cause = stopping ? new Closed() : e;
+                tell(() -> job.caller().failed(cause));
                 continue;
             }
             Running sequence = new Running(job, decoding, new KvBatch.Row(cache, 0));

@@ -143,7 +143,9 @@ public final class Batcher<I, O> implements AutoCloseable {
                 tell(() -> caller.done(answer));
             }
         } catch (Exception | Error e) {
-            Exception cause = e instanceof Exception ex ? ex : new IllegalStateException(e);
+            // a shutdown that terminated the run is the shutdown's answer, not the model failing
+            Exception cause = !running ? new ClosedException()
+                    : e instanceof Exception ex ? ex : new IllegalStateException(e);
             batch.forEach(w -> tell(() -> w.caller().failed(cause)));
         } finally {
             inFlight = 0;
