@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The embedded default: in one process, a worker with the generic model, a worker with the specialists,
@@ -48,7 +50,8 @@ public final class AllInOne implements AutoCloseable {
     private final WorkerServer specialistWorker;
     private final GatewayServer gateway;
     private final GatewayConfig gatewayConfig;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     private AllInOne(WorkerServer genericWorker, WorkerServer specialistWorker, GatewayServer gateway,
                      GatewayConfig gatewayConfig) {
@@ -165,18 +168,32 @@ public final class AllInOne implements AutoCloseable {
         return specialistWorker.port();
     }
 
+    /** Returns once {@link #close} has finished. */
     public void awaitTermination() throws InterruptedException {
-        gateway.awaitTermination();
+        closed.await();
     }
 
-    /** Gateway first (it drains its calls to the workers), then the workers. Only the first call does anything. */
+    /**
+     * Drains the gateway first (it lets its calls to the workers finish, and after its grace period ends the
+     * rest, which cancels their worker calls), then the workers, each joining its model threads before
+     * closing their sessions. A second call waits for the first to finish.
+     */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!closing.compareAndSet(false, true)) {
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
-        gateway.close();
-        specialistWorker.close();
-        genericWorker.close();
+        try {
+            gateway.close();
+            specialistWorker.close();
+            genericWorker.close();
+        } finally {
+            closed.countDown();
+        }
     }
 }

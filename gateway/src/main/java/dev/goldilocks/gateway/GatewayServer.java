@@ -30,17 +30,20 @@ import dev.goldilocks.gateway.service.GatewayAdmission;
 import dev.goldilocks.gateway.service.RequestCounting;
 import dev.goldilocks.gateway.service.Outcomes;
 import dev.goldilocks.proto.v1.GoldilocksAdminGrpc;
+import dev.goldilocks.proto.v1.GenerateRequest;
 import dev.goldilocks.proto.v1.GoldilocksGrpc;
+import dev.goldilocks.proto.v1.Route;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -129,11 +132,10 @@ public final class GatewayServer implements AutoCloseable {
                     }
                 }, operator).bindService()), admission, auth, new RequestCounting(outcomes.metrics()));
         ServerServiceDefinition admin = ServerInterceptors.intercept(new AdminService(report), auth);
-        Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health,
-                        config.tls())
+        NettyServerBuilder server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(),
+                        executor, health, config.tls())
                 .addService(ServerInterceptors.intercept(api, Traffic.ignoreClaims()))
-                .addService(ServerInterceptors.intercept(admin, Traffic.ignoreClaims()))
-                .build();
+                .addService(ServerInterceptors.intercept(admin, Traffic.ignoreClaims()));
         // the gateway's own probe and shadow traffic: the same services and interceptors, in-process, so it
         // needs no route to the public port (nor a client certificate under mutual TLS)
         String selfName = InProcessServerBuilder.generateName();
@@ -143,7 +145,7 @@ public final class GatewayServer implements AutoCloseable {
         try {
             selfServer.start();
             process = ServingProcess.start("gateway", server, health, executor, registry, config.host(),
-                    config.metricsPort());
+                    config.metricsPort(), config.drain());
         } catch (IOException e) {
             selfServer.shutdownNow();
             report.close();
@@ -151,6 +153,7 @@ public final class GatewayServer implements AutoCloseable {
             pools.close();
             throw e;
         }
+        warmUpMessages();
         process.serving(GoldilocksGrpc.SERVICE_NAME, GoldilocksAdminGrpc.SERVICE_NAME);
         if (process.http() != null) {
             ReportPages.serve(process.http(), report, config.apiKeys());
@@ -169,6 +172,16 @@ public final class GatewayServer implements AutoCloseable {
             shadowRef.set(shadow);
         }
         return new GatewayServer(process, pools, routing, probes, shadow, self, selfServer, report);
+    }
+
+    /**
+     * Protobuf builds its reflection over a message with map fields lazily, on first use: the first request
+     * paid 0.2 to 0.5 s for it in validation (the request's metadata map) before it was done here, before
+     * SERVING (the classifier's tiers are warmed by {@link RouterFactory}).
+     */
+    private static void warmUpMessages() {
+        GenerateRequest.newBuilder().putMetadata("k", "v").build().getMetadataMap().size();
+        Route.newBuilder().putEstimates("k", 0).build().getEstimatesMap().size();
     }
 
     /** Pairwise shadow comparisons as metrics, and as win rates (1, 0, or 0.5 for a tie) on the scoreboard. */
@@ -251,7 +264,12 @@ public final class GatewayServer implements AutoCloseable {
         process.awaitTermination();
     }
 
-    /** Drains: NOT_SERVING, no new calls, running calls finish; then worker channels and the router close. */
+    /**
+     * Drains: probes and shadow traffic stop first (they call this gateway); then the drain of
+     * {@link ServingProcess#drain} (NOT_SERVING while still accepting for the pre-stop period, no new calls,
+     * calls in flight finish within the grace period, the rest end with SHUTTING_DOWN, which cancels their
+     * worker calls); only then the worker channels and the router's classifier close.
+     */
     @Override
     public void close() {
         if (probes != null) {

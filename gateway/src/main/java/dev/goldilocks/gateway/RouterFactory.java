@@ -27,9 +27,18 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the in-process router (classifier, live statistics, every policy) from the gateway's configuration. */
 final class RouterFactory implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouterFactory.class);
+    private static final List<String> WARM_UP_PROMPTS = List.of("What is 12 + 30?",
+            "public static int max(int a, int b) { return a > b ? a : b; }",
+            "The licensee shall indemnify and hold harmless the licensor against any claim arising from the use"
+                    + " of the software, and this agreement is governed by the laws of the state.",
+            "Once upon a time");
 
     private final Router router;
     private final LiveStats stats;
@@ -67,10 +76,25 @@ final class RouterFactory implements AutoCloseable {
                 throw new IOException("routing.classifier: cannot load the MiniLM encoder: " + e.getMessage(), e);
             }
             ClassifierFile.Contents c = ClassifierFile.read(file);
-            classifier = new TieredClassifier(c.domains(), c.ngrams(), c.lexical(), c.lexicalThreshold(), encoder,
-                    c.head());
+            TieredClassifier tiered = new TieredClassifier(c.domains(), c.ngrams(), c.lexical(), c.lexicalThreshold(),
+                    encoder, c.head());
+            warmUp(tiered);
+            classifier = tiered;
         }
         return new RouterFactory(new Router(catalog, classifier, policies, s.defaultPolicy()), stats, encoder);
+    }
+
+    /**
+     * Both tiers classify a few prompts before the gateway reports SERVING: the first request otherwise paid
+     * for the encoder's lazy initialization (1.5 s seen).
+     */
+    private static void warmUp(TieredClassifier classifier) {
+        long t0 = System.nanoTime();
+        for (String prompt : WARM_UP_PROMPTS) {
+            classifier.lexicalOnly(prompt);
+            classifier.embeddingOnly(prompt);
+        }
+        LOG.info("domain classifier warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
     Router router() {

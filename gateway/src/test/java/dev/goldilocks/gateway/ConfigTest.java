@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.goldilocks.common.config.ConfigException;
 import dev.goldilocks.common.config.ConfigNode;
+import dev.goldilocks.common.grpc.DrainSettings;
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.config.GatewayConfigReader;
 import dev.goldilocks.worker.config.WorkerConfig;
 import dev.goldilocks.worker.config.WorkerConfigReader;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Configuration files: defaults for what is left out, and errors that name the offending key. */
@@ -106,5 +108,23 @@ class ConfigTest {
         assertThatThrownBy(() -> WorkerConfigReader.read(ConfigNode.parse(
                 "models: {s: {model_file: x.onnx}}", "worker.yaml"), Path.of(".")))
                 .hasMessageStartingWith("models.s.path");
+    }
+
+    @Test
+    void drainPeriodsAreReadForGatewayAndWorkerWithErrorsThatNameTheKey() {
+        assertThat(gateway("signing_key: 0123456789abcdef0123\n" + MODELS).drain()).isEqualTo(DrainSettings.DEFAULT);
+        assertThat(DrainSettings.DEFAULT).isEqualTo(new DrainSettings(Duration.ZERO, Duration.ofSeconds(30)));
+        assertThat(gateway("signing_key: 0123456789abcdef0123\ndrain: {pre_stop_seconds: 10, grace_seconds: 45.5}\n"
+                + MODELS).drain()).isEqualTo(new DrainSettings(Duration.ofSeconds(10), Duration.ofMillis(45_500)));
+        assertThatThrownBy(() -> gateway("drain: {grace_seconds: -1}\n" + MODELS))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("drain.grace_seconds: must be between");
+        assertThatThrownBy(() -> gateway("drain: {pre_stop: 5}\n" + MODELS))
+                .hasMessageStartingWith("drain.pre_stop: is not a known key");
+        WorkerConfig worker = WorkerConfigReader.read(ConfigNode.parse(
+                "drain: {pre_stop_seconds: 5}\nmodels: {generic: {path: x}}", "worker.yaml"), Path.of("."));
+        assertThat(worker.drain()).isEqualTo(new DrainSettings(Duration.ofSeconds(5), Duration.ofSeconds(30)));
+        assertThatThrownBy(() -> WorkerConfigReader.read(ConfigNode.parse(
+                "drain: {pre_stop_seconds: 7200}\nmodels: {generic: {path: x}}", "worker.yaml"), Path.of(".")))
+                .hasMessageStartingWith("drain.pre_stop_seconds: must be between 0");
     }
 }

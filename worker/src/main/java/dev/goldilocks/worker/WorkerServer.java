@@ -12,7 +12,7 @@ import dev.goldilocks.worker.service.HostedModel;
 import dev.goldilocks.worker.service.WarmUp;
 import dev.goldilocks.worker.service.WorkerMetrics;
 import dev.goldilocks.worker.service.WorkerService;
-import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -57,14 +56,13 @@ public final class WorkerServer implements AutoCloseable {
         Map<String, HostedModel> models = new ConcurrentHashMap<>();
         WorkerMetrics metrics = new WorkerMetrics(registry);
         ExecutorService executor = GrpcServers.boundedExecutor("worker-grpc");
-        Server server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(), executor, health,
-                        config.tls())
+        NettyServerBuilder server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(),
+                        executor, health, config.tls())
                 .addService(ParseErrors.asInvalidArgument(new WorkerService(models,
                         config.models().stream().map(ModelConfig::name).collect(Collectors.toSet()),
-                        config.defaultMaxNewTokens(), metrics).bindService()))
-                .build();
+                        config.defaultMaxNewTokens(), metrics).bindService()));
         WorkerServer worker = new WorkerServer(ServingProcess.start("worker", server, health, executor, registry,
-                config.host(), config.metricsPort()), models);
+                config.host(), config.metricsPort(), config.drain()), models);
         try {
             for (ModelConfig model : config.models()) {
                 long t0 = System.nanoTime();
@@ -103,29 +101,21 @@ public final class WorkerServer implements AutoCloseable {
         releaseModels();
     }
 
-    /** Drains: health NOT_SERVING, refuse new calls, let running ones finish, then release the models. */
+    /**
+     * Drains (see {@link ServingProcess#drain}): when the grace period ends, the models stop (queued requests
+     * and running sequences end with SHUTTING_DOWN at their next step, a running Score or Embed batch
+     * finishes); then every thread that runs a model is joined before its ONNX session is closed.
+     */
     @Override
     public void close() {
-        process.close();
+        process.drain(() -> models.values().forEach(HostedModel::stop));
         releaseModels();
     }
 
-    /** Waits for model threads to stop (cancelled calls stop at their next token) before closing sessions. */
     private void releaseModels() {
         if (!released.compareAndSet(false, true)) {
             return; // close() after abort(): the models are already gone
         }
-        try {
-            for (HostedModel m : models.values()) {
-                m.drain(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        closeAll(models);
-    }
-
-    private static void closeAll(Map<String, HostedModel> models) {
         for (HostedModel m : models.values()) {
             try {
                 m.close();

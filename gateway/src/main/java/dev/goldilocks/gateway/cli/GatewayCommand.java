@@ -18,9 +18,9 @@ final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GatewayServer server = GatewayServer.start(GatewayConfigReader.read(ConfigNode.load(config),
                 config.toAbsolutePath().getParent()));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "drain"));
+        DrainOnSignal drain = DrainOnSignal.install(server::close);
         System.out.println("gateway listening on port " + server.port());
-        server.awaitTermination();
+        drain.await();
         return 0;
     }
 }

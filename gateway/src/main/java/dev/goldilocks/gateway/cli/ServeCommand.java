@@ -45,18 +45,19 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         AllInOne all = AllInOne.start(dir, host, port, metricsPort, probesPerSecond, explorationFloor);
-        Runtime.getRuntime().addShutdownHook(new Thread(all::close, "drain"));
+        DrainOnSignal drain = DrainOnSignal.install(all::close);
         System.out.printf("Goldilocks all-in-one is serving.%n"
                 + "  gateway (public API): %s:%d%n"
                 + "  worker, generic model: %s:%d%n"
                 + "  worker, specialists:   %s:%d%n"
-                + "  metrics (Prometheus):  http://%s:%d/metrics%n"
+                + "  metrics (Prometheus):  %s%n"
                 + "  no API keys: the all-in-one is for loopback use.%n"
                 + "Try: ./goldilocks ask --target %s:%d \"What is 47 + 38?\"%n",
                 host, all.gatewayPort(), host, all.genericWorkerPort(), host, all.specialistWorkerPort(),
-                host, all.metricsPort(), host, all.gatewayPort());
+                all.metricsPort() < 0 ? "none" : "http://" + host + ":" + all.metricsPort() + "/metrics",
+                host, all.gatewayPort());
         System.out.flush();
-        all.awaitTermination();
+        drain.await();
         return 0;
     }
 }

@@ -18,9 +18,9 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         WorkerServer server = WorkerServer.start(WorkerConfigReader.read(ConfigNode.load(config),
                 config.toAbsolutePath().getParent()));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "drain"));
+        DrainOnSignal drain = DrainOnSignal.install(server::close);
         System.out.println("worker listening on port " + server.port());
-        server.awaitTermination();
+        drain.await();
         return 0;
     }
 }

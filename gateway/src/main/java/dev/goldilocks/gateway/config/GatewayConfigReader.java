@@ -2,6 +2,7 @@ package dev.goldilocks.gateway.config;
 
 import dev.goldilocks.common.config.ConfigException;
 import dev.goldilocks.common.config.ConfigNode;
+import dev.goldilocks.common.grpc.DrainSettings;
 import dev.goldilocks.common.grpc.TlsFiles;
 import dev.goldilocks.gateway.security.ApiKey;
 import dev.goldilocks.router.RoutingSettings;
@@ -79,12 +80,13 @@ public final class GatewayConfigReader {
                 node.number("share", 0.02, 0, 1),
                 node.integer("max_concurrent", 1, 1, 1024)));
         List<ModelRoute> models = root.named("models", (name, node) -> model(name, node, routing.domains()));
+        DrainSettings drain = DrainSettings.read(root);
         root.finish();
         if (models.stream().filter(m -> m.role().equals("generic")).count() != 1) {
             throw root.error("models", "exactly one model must have role: generic");
         }
         return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, routing, models, metricsPort,
-                probes, shadow, dispatch, apiKeys, tls, workerTls);
+                probes, shadow, dispatch, apiKeys, tls, workerTls, drain);
     }
 
     private static DispatchSettings dispatch(ConfigNode node) {

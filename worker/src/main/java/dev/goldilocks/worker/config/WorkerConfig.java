@@ -1,5 +1,6 @@
 package dev.goldilocks.worker.config;
 
+import dev.goldilocks.common.grpc.DrainSettings;
 import dev.goldilocks.common.grpc.TlsFiles;
 import java.util.List;
 import java.util.Optional;
@@ -14,17 +15,28 @@ import java.util.Optional;
  * @param models               the models, loaded at start
  * @param metricsPort          HTTP port of /metrics for Prometheus; 0 takes an ephemeral one, -1 serves none
  * @param tls                  TLS on the gRPC port; with a CA, gateways must present a certificate it signed (mTLS)
+ * @param drain                how SIGTERM drains: pre-stop and grace periods
  */
 public record WorkerConfig(String host, int port, int maxInboundBytes, int defaultMaxNewTokens,
-                           List<ModelConfig> models, int metricsPort, Optional<TlsFiles> tls) {
+                           List<ModelConfig> models, int metricsPort, Optional<TlsFiles> tls, DrainSettings drain) {
 
     public WorkerConfig {
         models = List.copyOf(models);
     }
 
-    /** A plaintext worker. */
+    /** A plaintext worker that drains with the default settings. */
     public WorkerConfig(String host, int port, int maxInboundBytes, int defaultMaxNewTokens, List<ModelConfig> models,
                         int metricsPort) {
         this(host, port, maxInboundBytes, defaultMaxNewTokens, models, metricsPort, Optional.empty());
+    }
+
+    /** A worker that drains with the default settings. */
+    public WorkerConfig(String host, int port, int maxInboundBytes, int defaultMaxNewTokens, List<ModelConfig> models,
+                        int metricsPort, Optional<TlsFiles> tls) {
+        this(host, port, maxInboundBytes, defaultMaxNewTokens, models, metricsPort, tls, DrainSettings.DEFAULT);
+    }
+
+    public WorkerConfig withDrain(DrainSettings newDrain) {
+        return new WorkerConfig(host, port, maxInboundBytes, defaultMaxNewTokens, models, metricsPort, tls, newDrain);
     }
 }

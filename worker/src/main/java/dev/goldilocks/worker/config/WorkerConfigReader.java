@@ -1,6 +1,7 @@
 package dev.goldilocks.worker.config;
 
 import dev.goldilocks.common.config.ConfigNode;
+import dev.goldilocks.common.grpc.DrainSettings;
 import dev.goldilocks.common.grpc.TlsFiles;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -34,7 +35,8 @@ public final class WorkerConfigReader {
                 root.integer("default_max_new_tokens", 64, 1, MAX_CONTEXT_TOKENS),
                 root.named("models", (name, node) -> model(name, node, baseDir)),
                 root.integer("metrics_port", 9091, -1, 65535),
-                TlsFiles.read(root, "tls", baseDir));
+                TlsFiles.read(root, "tls", baseDir),
+                DrainSettings.read(root));
         root.finish();
         if (config.models().isEmpty()) {
             throw root.error("models", "at least one model is required");

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
@@ -17,17 +18,29 @@ import java.util.function.IntConsumer;
  * Continuous (iteration-level) batching of generation for one model, as vLLM and TGI do: one thread
  * runs every decoding step for all running sequences as one batch, each row with its own cache
  * length. Between steps a waiting sequence joins (its prompt runs first, alone) and a finished,
- * cancelled or expired one leaves and its cache is freed. At most max_sequences run; at most
- * max_queue wait, and {@link #offer} refuses at once past that.
+ * cancelled or expired one leaves and its cache is freed. A sequence whose client is not reading
+ * ({@link Caller#ready()} false) sits out the steps, keeping its cache, until its client reads again:
+ * its text does not pile up in memory and the others keep their speed. At most max_sequences run; at
+ * most max_queue wait, and {@link #offer} refuses at once past that.
  */
-public final class DecodeLoop implements AutoCloseable {
+public final class DecodeLoop {
 
     /** Waiting sequences join a running batch at most this often: a join copies the batch's cache. */
     private static final int JOIN_EVERY_STEPS = 4;
+    /** When every running sequence sits out, the loop checks for cancellations at least this often. */
+    private static final long IDLE_WAIT_MILLIS = 100;
 
-    /** The side of one request: whether it left, and how it ended. */
+    /** The side of one request: whether it left, whether it can take more text, and how it ended. */
     public interface Caller {
         boolean cancelled();
+
+        /**
+         * Whether the client can take more text now (gRPC's isReady). While not, the sequence sits out
+         * decoding steps; call {@link DecodeLoop#wake()} when it becomes ready again.
+         */
+        default boolean ready() {
+            return true;
+        }
 
         /** The sequence left the queue and its prompt is about to run. */
         void started(long startedNanos);
@@ -56,7 +69,7 @@ public final class DecodeLoop implements AutoCloseable {
         }
     }
 
-    /** Told to a caller still queued when the loop closed. */
+    /** Told to a caller still queued or running when the loop stopped. */
     public static final class Closed extends Exception {
         Closed() {
             super("the worker is shutting down; retry on another replica", null, false, false);
@@ -85,10 +98,11 @@ public final class DecodeLoop implements AutoCloseable {
     private final Thread thread;
     private final List<Running> running = new ArrayList<>();
     private final List<KvBatch> open = new ArrayList<>();
+    private final Semaphore wakeups = new Semaphore(0);
     private int stepsSinceJoin;
-    private volatile boolean accepting = true;
-    private volatile boolean closing;
+    private volatile boolean stopping;
     private volatile int inFlight;
+    private volatile int paused;
 
     /** @param batchSizes told the size of every decoding step's batch */
     public DecodeLoop(String name, CausalLm model, int maxSequences, int maxQueue, IntConsumer batchSizes) {
@@ -108,38 +122,66 @@ public final class DecodeLoop implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues a sequence; false when the queue is full or the loop is closing. */
+    /**
+     * Queues a sequence; false when the queue is full. Once the loop is stopping the job is answered with
+     * {@link Closed} at once (and true returned): it was not refused for load.
+     */
     public boolean offer(Job job) {
-        if (!accepting || !queue.offer(job)) {
+        if (stopping) {
+            tell(() -> job.caller().failed(new Closed()));
+            return true;
+        }
+        if (!queue.offer(job)) {
             return false;
         }
-        // Closing began while this job went in: take it back, unless the loop has taken it (then it runs).
-        return accepting || !queue.remove(job);
+        wake();
+        // Stopping began while this job went in: answer it, unless the loop has taken it (then it runs).
+        if (stopping && queue.remove(job)) {
+            tell(() -> job.caller().failed(new Closed()));
+        }
+        return true;
+    }
+
+    /** Tells the loop that a caller may have become ready (or left) while every running sequence sat out. */
+    public void wake() {
+        wakeups.release();
     }
 
     public int queueLength() {
         return queue.size();
     }
 
-    /** Sequences decoding now. */
+    /** Sequences decoding now, those sitting out included. */
     public int inFlight() {
         return inFlight;
     }
 
+    /** Running sequences sitting out because their client is not reading. */
+    public int paused() {
+        return paused;
+    }
+
     private void loop() {
-        while (!closing && (accepting || !queue.isEmpty() || !running.isEmpty())) {
+        while (!stopping) {
             try {
                 admit();
                 leaveIfCancelled();
-                if (!running.isEmpty()) {
-                    step();
+                List<Running> active = running.stream().filter(r -> r.job.caller().ready()).toList();
+                paused = running.size() - active.size();
+                if (!active.isEmpty()) {
+                    step(active);
+                } else if (!running.isEmpty()) {
+                    wakeups.tryAcquire(IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                    wakeups.drainPermits();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             } catch (OrtException | RuntimeException | Error e) {
-                // The batch's step failed: every sequence in it fails, the loop goes on with new ones.
-                Exception cause = e instanceof Exception ex ? ex : new IllegalStateException(e);
+                // The batch's step failed (or was terminated by a shutdown): every sequence in it fails, the
+                // loop goes on with new ones.
+                Exception cause = stopping ? new Closed()
+                        : e instanceof Exception ex ? ex : new IllegalStateException(e);
                 running.forEach(r -> tell(() -> r.job.caller().failed(cause)));
                 running.clear();
             }
@@ -148,6 +190,9 @@ public final class DecodeLoop implements AutoCloseable {
         }
         running.forEach(r -> tell(() -> r.job.caller().failed(new Closed())));
         running.clear();
+        failQueued();
+        inFlight = 0;
+        paused = 0;
         closeUnused();
     }
 
@@ -155,8 +200,10 @@ public final class DecodeLoop implements AutoCloseable {
     private void admit() throws InterruptedException {
         // A join copies the batch's cache into a new one, so waiting sequences join in groups: at once when
         // nothing runs or they would fill the free rows, otherwise every JOIN_EVERY_STEPS steps.
+        // While every running sequence sits out, nothing runs, so they join at once too.
         int free = maxSequences - running.size();
-        if (!running.isEmpty() && queue.size() < free && ++stepsSinceJoin < JOIN_EVERY_STEPS) {
+        boolean busy = running.stream().anyMatch(r -> r.job.caller().ready());
+        if (busy && queue.size() < free && ++stepsSinceJoin < JOIN_EVERY_STEPS) {
             return;
         }
         stepsSinceJoin = 0;
@@ -183,7 +230,9 @@ public final class DecodeLoop implements AutoCloseable {
                 open.add(cache);
                 decoding.accept(prefill.lastLogits());
             } catch (OrtException | RuntimeException e) {
-                tell(() -> job.caller().failed(e)); // this prompt failed; the running sequences are not affected
+                // this prompt failed (or a shutdown terminated its run); the running sequences are not affected
+                Exception cause = stopping ? new Closed() : e;
+                tell(() -> job.caller().failed(cause));
                 continue;
             }
             Running sequence = new Running(job, decoding, new KvBatch.Row(cache, 0));
@@ -207,15 +256,15 @@ public final class DecodeLoop implements AutoCloseable {
         }
     }
 
-    /** One decoding step for every running sequence; the finished ones leave. */
-    private void step() throws OrtException {
-        List<KvBatch.Row> rows = running.stream().map(r -> r.cache).toList();
+    /** One decoding step for the {@code active} running sequences; the finished ones leave. */
+    private void step(List<Running> active) throws OrtException {
+        List<KvBatch.Row> rows = active.stream().map(r -> r.cache).toList();
         KvBatch past = rows.get(0).batch();
         if (!past.isExactly(rows)) {
             past = model.gather(rows);
             open.add(past);
         }
-        int[] tokens = running.stream().mapToInt(r -> r.decoding.lastToken()).toArray();
+        int[] tokens = active.stream().mapToInt(r -> r.decoding.lastToken()).toArray();
         long started = System.nanoTime();
         CausalLm.Step step = model.decode(past, tokens);
         long share = (System.nanoTime() - started) / tokens.length;
@@ -224,8 +273,8 @@ public final class DecodeLoop implements AutoCloseable {
         batchSizes.accept(tokens.length);
         List<Running> finished = new ArrayList<>();
         List<Running> broken = new ArrayList<>();
-        for (int i = 0; i < running.size(); i++) {
-            Running r = running.get(i);
+        for (int i = 0; i < active.size(); i++) {
+            Running r = active.get(i);
             r.cache = new KvBatch.Row(next, i);
             r.largestBatch = Math.max(r.largestBatch, tokens.length);
             r.deviceNanos += share;
@@ -257,24 +306,25 @@ public final class DecodeLoop implements AutoCloseable {
         }
     }
 
-    /** Stops taking sequences; those queued and running finish, up to the timeout. */
-    public void drain(long timeout, TimeUnit unit) throws InterruptedException {
-        accepting = false;
-        thread.join(Math.max(1, unit.toMillis(timeout)));
+    /**
+     * Stops: sequences still queued fail with {@link Closed} now, running ones after the step in progress (the
+     * caller's answer is the drain's business: this only ends the work). Returns at once; see {@link #join}.
+     */
+    public void stop() {
+        stopping = true;
+        failQueued();
+        wake();
     }
 
-    /**
-     * Stops taking sequences and fails those still queued (none is dropped unanswered); running ones end
-     * with {@link Closed} after the step in progress. Waits up to 10 s so that the model is not closed under a step.
-     */
-    @Override
-    public void close() throws InterruptedException {
-        accepting = false;
-        closing = true; // running sequences stop at the next step, not when they finish
+    /** Waits up to {@code millis} for the loop's thread to end; true once it has (no step runs any more). */
+    public boolean join(long millis) throws InterruptedException {
+        thread.join(Math.max(1, millis));
+        return !thread.isAlive();
+    }
+
+    private void failQueued() {
         List<Job> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(job -> tell(() -> job.caller().failed(new Closed())));
-        thread.interrupt();
-        thread.join(TimeUnit.SECONDS.toMillis(10));
     }
 }

@@ -40,6 +40,8 @@ public final class CausalLm implements AutoCloseable {
     private final long heads;
     private final long headDim;
     private final int vocabSize;
+    /** Every run's options, so that {@link #terminate} can stop a run in progress from another thread. */
+    private final OrtSession.RunOptions runOptions;
 
     private CausalLm(String name, OrtEnvironment env, OrtSession session, TextTokenizer tokenizer, ModelSpec spec)
             throws OrtException {
@@ -59,6 +61,7 @@ public final class CausalLm implements AutoCloseable {
         this.headDim = pastShape[3];
         long[] logitsShape = ((TensorInfo) session.getOutputInfo().get("logits").getInfo()).getShape();
         this.vocabSize = (int) logitsShape[2];
+        this.runOptions = new OrtSession.RunOptions();
     }
 
     /** Loads model.onnx, tokenizer.json and config.json from {@code folder}; the session options must outlive it. */
@@ -176,7 +179,8 @@ public final class CausalLm implements AutoCloseable {
                     inputs.put(PAST + layer + kind, past == null ? empty : past.apply(layer + kind));
                 }
             }
-            return withCache ? session.run(inputs) : session.run(inputs, Set.of("logits"));
+            return withCache ? session.run(inputs, runOptions)
+                    : session.run(inputs, Set.of("logits"), runOptions);
         } finally {
             owned.forEach(OnnxTensor::close);
         }
@@ -196,11 +200,21 @@ public final class CausalLm implements AutoCloseable {
         return tensor;
     }
 
+    /**
+     * Makes the run in progress, and every later one, fail at once (ONNX Runtime's terminate flag): for a
+     * shutdown whose thread must end before the session may be closed.
+     */
+    public void terminate() throws OrtException {
+        runOptions.setTerminate(true);
+    }
+
+    /** Only once no thread runs the model: closing a session under a running step crashes the process. */
     @Override
     public void close() throws OrtException {
         try {
             session.close();
         } finally {
+            runOptions.close();
             tokenizer.close();
         }
     }

@@ -70,14 +70,24 @@ public final class Batcher<I, O> implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues one request; false when the queue is full or the batcher is closing. */
+    /**
+     * Queues one request; false when the queue is full. Once the batcher is stopping the request is answered
+     * with {@link ClosedException} at once (and true returned): it was not refused for load.
+     */
     public boolean offer(I input, Caller<O> caller) {
+        if (!running) {
+            tell(() -> caller.failed(new ClosedException()));
+            return true;
+        }
         Waiting<I, O> waiting = new Waiting<>(input, caller, System.nanoTime());
-        if (!running || !queue.offer(waiting)) {
+        if (!queue.offer(waiting)) {
             return false;
         }
-        // Closing began while this request went in: take it back, unless the thread has taken it (then it runs).
-        return running || !queue.remove(waiting);
+        // Stopping began while this request went in: answer it, unless the thread has taken it (then it runs).
+        if (!running && queue.remove(waiting)) {
+            tell(() -> caller.failed(new ClosedException()));
+        }
+        return true;
     }
 
     public int queueLength() {
@@ -145,7 +155,9 @@ public final class Batcher<I, O> implements AutoCloseable {
                 tell(() -> caller.done(answer));
             }
         } catch (Exception | Error e) {
-            Exception cause = e instanceof Exception ex ? ex : new IllegalStateException(e);
+            // a shutdown that terminated the run is the shutdown's answer, not the model failing
+            Exception cause = !running ? new ClosedException()
+                    : e instanceof Exception ex ? ex : new IllegalStateException(e);
             batch.forEach(w -> tell(() -> w.caller().failed(cause)));
         } finally {
             inFlight = 0;
@@ -166,22 +178,27 @@ public final class Batcher<I, O> implements AutoCloseable {
         }
     }
 
-    /** Stops taking requests and lets the thread finish what is queued. */
-    public void drain(long timeout, TimeUnit unit) throws InterruptedException {
-        running = false;
-        thread.join(Math.max(1, unit.toMillis(timeout)));
-    }
-
     /**
-     * Stops taking requests, fails those still queued (none is dropped unanswered) and waits up to 10 s
-     * for the running batch, so that the model is not closed under it.
+     * Stops taking requests and fails those still queued (none is dropped unanswered) with
+     * {@link ClosedException}; the batch running now finishes. Returns at once; see {@link #join}.
      */
-    @Override
-    public void close() throws InterruptedException {
+    public void stop() {
         running = false;
         List<Waiting<I, O>> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(w -> tell(() -> w.caller().failed(new ClosedException())));
-        thread.join(TimeUnit.SECONDS.toMillis(10));
+    }
+
+    /** Waits up to {@code millis} for the batcher's thread to end; true once it has (no batch runs any more). */
+    public boolean join(long millis) throws InterruptedException {
+        thread.join(Math.max(1, millis));
+        return !thread.isAlive();
+    }
+
+    /** Stops, and waits up to 10 s for the running batch, so that the model is not closed under it. */
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+        join(TimeUnit.SECONDS.toMillis(10));
     }
 }

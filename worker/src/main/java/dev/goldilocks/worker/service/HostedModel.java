@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One loaded model and its bounded work queues. A causal LM's generations join a continuous batch of at
@@ -29,6 +31,11 @@ public final class HostedModel implements AutoCloseable {
 
     /** Texts longer than this are truncated, as sentence-transformers does for all-MiniLM-L6-v2. */
     static final int ENCODER_MAX_TOKENS = 256;
+    /** How long a stopped model's threads may take to finish their step or batch. */
+    private static final long STOP_MILLIS = 10_000;
+    /** How long they may take to end once their run was told to terminate. */
+    private static final long TERMINATE_MILLIS = 5_000;
+    private static final Logger LOG = LoggerFactory.getLogger(HostedModel.class);
 
     private final ModelConfig config;
     private final Placement placement;
@@ -141,29 +148,43 @@ public final class HostedModel implements AutoCloseable {
         return model != null ? generations.inFlight() + scores.inFlight() : embeddings.inFlight();
     }
 
-    /** Stops taking work and waits for what is running or queued. */
-    public void drain(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        if (model == null) {
-            embeddings.drain(timeout, unit);
-            return;
-        }
-        scores.drain(timeout, unit);
-        generations.drain(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    /** Running sequences sitting out decoding steps because their client is not reading (causal LMs). */
+    public int paused() {
+        return model != null ? generations.paused() : 0;
     }
 
-    /** Closes the session only once no thread runs it: closing a session mid-run would crash natively. */
+    /**
+     * Stops taking work and ends what is left: queued requests fail with SHUTTING_DOWN now, running sequences
+     * after their step in progress, and a running Score or Embed batch finishes. Returns at once.
+     */
+    public void stop() {
+        if (model != null) {
+            scores.stop();
+            generations.stop();
+        } else {
+            embeddings.stop();
+        }
+    }
+
+    /**
+     * Stops, waits for every thread that runs the model to end, and only then closes its session: closing a
+     * session under a running step crashed the process natively. A run that does not end in time is told to
+     * terminate (ONNX Runtime's terminate flag); a thread that still does not end keeps its session, which is
+     * then left open (logged) rather than closed under it. Uninterruptible: it must not skip the wait.
+     */
     @Override
     public void close() throws OrtException {
-        try {
-            if (model != null) {
-                scores.close();
-                generations.close();
-            } else {
-                embeddings.close();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        stop();
+        boolean ended = threadsEnded(STOP_MILLIS);
+        if (!ended && model != null) {
+            LOG.warn("model {}: still running {} ms after the drain stopped it; terminating its ONNX Runtime run",
+                    config.name(), STOP_MILLIS);
+            model.terminate();
+            ended = threadsEnded(TERMINATE_MILLIS);
+        }
+        if (!ended) {
+            LOG.error("model {}: a thread still runs the model; its ONNX session is left open, not closed under it",
+                    config.name());
             return;
         }
         if (model != null) {
@@ -172,5 +193,32 @@ public final class HostedModel implements AutoCloseable {
             encoder.close();
         }
         placement.close();
+    }
+
+    /** Whether the model's threads ended within {@code millis}, waiting even if interrupted. */
+    private boolean threadsEnded(long millis) {
+        List<Joinable> threads = model != null ? List.of(scores::join, generations::join) : List.of(embeddings::join);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        boolean interrupted = false;
+        boolean ended = true;
+        for (Joinable thread : threads) {
+            while (true) {
+                try {
+                    ended &= thread.join(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return ended;
+    }
+
+    /** A thread that runs the model: a decode loop or a batcher. */
+    private interface Joinable {
+        boolean join(long millis) throws InterruptedException;
     }
 }

@@ -1,32 +1,67 @@
 package dev.goldilocks.worker.service;
 
-import dev.goldilocks.worker.model.CausalLm;
+import dev.goldilocks.worker.generate.DecodeLoop;
+import dev.goldilocks.worker.generate.GenerationResult;
 import dev.goldilocks.worker.generate.GenerationSettings;
-import dev.goldilocks.worker.generate.Generator;
+import dev.goldilocks.worker.generate.Scorer;
+import dev.goldilocks.worker.model.CausalLm;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A few greedy tokens (or one embedding) before a model is reported ready, so the first client does not pay for lazy init. */
+/**
+ * A few greedy tokens and a score (or one embedding) before a model is reported ready, so the first client
+ * does not pay for lazy initialization. They run on the model's own decode loop and batchers, the threads
+ * that serve clients, so that no other thread ever runs the model.
+ */
 public final class WarmUp {
+
+    private static final long TIMEOUT_SECONDS = 60;
 
     private WarmUp() {
     }
 
     public static void run(HostedModel hosted) throws Exception {
         if (hosted.causalLm().isEmpty()) {
-            embedOnce(hosted);
+            offer(hosted.embeddings().orElseThrow(), List.of("Hello"));
             return;
         }
         CausalLm model = hosted.causalLm().get();
         int[] prompt = model.tokenizer().encode("Hello");
         GenerationSettings settings = new GenerationSettings(4, 0f, 1f, 0, List.of(), 0L, false);
-        new Generator(model).generate(prompt, settings, (text, tokens) -> { }, () -> false);
+        CompletableFuture<GenerationResult> generated = new CompletableFuture<>();
+        boolean queued = hosted.generations().offer(new DecodeLoop.Job(prompt, settings, (text, tokens) -> { },
+                new DecodeLoop.Caller() {
+                    @Override
+                    public boolean cancelled() {
+                        return false;
+                    }
+
+                    @Override
+                    public void started(long startedNanos) {
+                    }
+
+                    @Override
+                    public void finished(GenerationResult result, int largestBatch, long deviceNanos) {
+                        generated.complete(result);
+                    }
+
+                    @Override
+                    public void failed(Exception e) {
+                        generated.completeExceptionally(e);
+                    }
+                }));
+        if (!queued) {
+            throw new IllegalStateException("warm-up: the generation queue refused it");
+        }
+        generated.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        int[] continuation = model.tokenizer().encode(" world");
+        offer(hosted.scores(), new Scorer.Pair(prompt, continuation));
     }
 
-    private static void embedOnce(HostedModel hosted) throws Exception {
-        CompletableFuture<float[][]> done = new CompletableFuture<>();
-        hosted.embeddings().orElseThrow().offer(List.of("Hello"), new Batcher.Caller<>() {
+    private static <I, O> O offer(Batcher<I, O> batcher, I input) throws Exception {
+        CompletableFuture<O> done = new CompletableFuture<>();
+        boolean queued = batcher.offer(input, new Batcher.Caller<>() {
             @Override
             public boolean cancelled() {
                 return false;
@@ -37,7 +72,7 @@ public final class WarmUp {
             }
 
             @Override
-            public void done(float[][] answer) {
+            public void done(O answer) {
                 done.complete(answer);
             }
 
@@ -46,6 +81,9 @@ public final class WarmUp {
                 done.completeExceptionally(e);
             }
         });
-        done.get(60, TimeUnit.SECONDS);
+        if (!queued) {
+            throw new IllegalStateException("warm-up: the batch queue refused it");
+        }
+        return done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 }

@@ -30,6 +30,9 @@ public final class WorkerMetrics {
                 .description("Requests waiting for the model").tag("model", name).register(registry);
         Gauge.builder("goldilocks.worker.sequences.in.flight", model, HostedModel::inFlight)
                 .description("Requests computing on the model").tag("model", name).register(registry);
+        Gauge.builder("goldilocks.worker.sequences.paused", model, HostedModel::paused)
+                .description("Sequences sitting out decoding steps because their client is not reading")
+                .tag("model", name).register(registry);
     }
 
     /** Every request ends here exactly once, with its gRPC status. */

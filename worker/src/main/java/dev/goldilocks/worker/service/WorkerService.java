@@ -70,6 +70,7 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
             int[] prompt = promptTokens(hosted, request.getPrompt(), 1);
             Context context = Context.current();
             String name = hosted.config().name();
+            out.onReadyOrCancel(hosted.generations()::wake);
             boolean queued = hosted.generations().offer(new DecodeLoop.Job(prompt, settings,
                     (text, tokens) -> {
                         // counted as generated, so that cancelled and expired sequences count too
@@ -82,6 +83,11 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
                         @Override
                         public boolean cancelled() {
                             return context.isCancelled();
+                        }
+
+                        @Override
+                        public boolean ready() {
+                            return out.ready();
                         }
 
                         @Override

@@ -60,8 +60,9 @@ class DecodeLoopQueueTimeoutTest {
     void aSequenceQueuedPastTheTimeoutIsRefusedAndTheNextOneInTimeRuns() throws Exception {
         String name = "math-specialist";
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-             CausalLm model = CausalLm.load(name, DemoModels.dir().resolve(name), SessionFactory.environment(), options);
-             DecodeLoop loop = new DecodeLoop(name, model, 1, 8, size -> { }, TIMEOUT_NANOS)) {
+             CausalLm model = CausalLm.load(name, DemoModels.dir().resolve(name), SessionFactory.environment(), options)) {
+            DecodeLoop loop = new DecodeLoop(name, model, 1, 8, size -> { }, TIMEOUT_NANOS);
+            try {
             int[] prompt = model.tokenizer().encode("What is 2 + 2?");
             CountDownLatch release = new CountDownLatch(1);
             Call first = new Call(release);
@@ -83,6 +84,10 @@ class DecodeLoopQueueTimeoutTest {
             Call inTime = new Call(new CountDownLatch(0));
             assertThat(loop.offer(new DecodeLoop.Job(prompt, SHORT, (text, tokens) -> { }, inTime))).isTrue();
             assertThat(inTime.result.get(30, TimeUnit.SECONDS).tokens()).as("an idle model serves at once").isNotEmpty();
+            } finally {
+                loop.stop();
+                assertThat(loop.join(30_000)).as("the loop's thread ended before the model closes").isTrue();
+            }
         }
     }
 }
