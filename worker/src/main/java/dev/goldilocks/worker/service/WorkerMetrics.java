@@ -33,6 +33,13 @@ public final class WorkerMetrics {
         Gauge.builder("goldilocks.worker.sequences.paused", model, HostedModel::paused)
                 .description("Sequences sitting out decoding steps because their client is not reading")
                 .tag("model", name).register(registry);
+        // an info series, as Triton and vLLM publish: the device the model really runs on (cpu where its
+        // configured GPU is missing), its kind and role, so dashboards and rules need not guess from names
+        Gauge.builder("goldilocks.worker.model.info", () -> 1)
+                .description("One series per hosted model naming its device, kind and role; the value is 1")
+                .tags("model", name, "device", model.device(), "kind", model.config().kind(),
+                        "role", model.config().info().role().isEmpty() ? "none" : model.config().info().role())
+                .register(registry);
     }
 
     /** Every request ends here exactly once, with its gRPC status. */
