@@ -104,12 +104,13 @@ public final class CapacityCommand implements Callable<Integer> {
                 + " Cost and quality over every run of the policy: cost from the responses' usage (the demo prices"
                 + " follow each model's FLOPs per token), quality from scoring every answer against its evaluation"
                 + " item's reference (exact match for math, chrF otherwise: the probes' metric), mean and 95% interval.");
-        r.header("policy", "capacity (requests/s)", "missed at", "capacity per core", "max goodput/s", "CPU s per 1k",
-                "cost per 1k requests", "quality");
+        r.header("policy", "capacity (requests/s)", "missed at", "met again at", "capacity per core", "max goodput/s",
+                "CPU s per 1k", "cost per 1k requests", "quality");
         int cores = Runtime.getRuntime().availableProcessors();
         for (CapacitySummary.PolicyCapacity p : summary.policies()) {
             r.row(p.policy(), p.capacity() == null ? "< " + LoadReport.num(plan.rates().get(0)) : LoadReport.num(p.capacity()),
                     p.nextRate() == null ? "-" : LoadReport.num(p.nextRate()),
+                    p.metAgainAt().isEmpty() ? "-" : p.metAgainAt().stream().map(LoadReport::num).toList(),
                     p.capacity() == null ? "-" : LoadReport.num(p.capacity() / cores),
                     LoadReport.num(p.maxGoodput()), optional(p.cpuSecondsPer1kAt(p.capacity())),
                     LoadReport.usd(p.costPer1kUsd()), LoadReport.quality(p.quality()));
@@ -159,7 +160,16 @@ public final class CapacityCommand implements Callable<Integer> {
             text.append(String.format(Locale.ROOT, "; quality %.3f against %.3f (answers scored against the evaluation"
                     + " references)", s.quality().mean(), g.quality().mean()));
         }
-        return text.append('.').toString();
+        text.append('.');
+        for (CapacitySummary.PolicyCapacity p : List.of(s, g)) {
+            if (!p.metAgainAt().isEmpty()) {
+                text.append(String.format(Locale.ROOT, " Uncertain: %s missed the SLO at %s requests/s but met it again"
+                        + " at %s, so its curve is noise at this run length; rerun on a quiet machine or with longer"
+                        + " runs (--duration).", p.policy(), LoadReport.num(p.nextRate()),
+                        p.metAgainAt().stream().map(LoadReport::num).toList()));
+            }
+        }
+        return text.toString();
     }
 
     private static String capacityText(CapacitySummary.PolicyCapacity p, LoadPlan plan) {

@@ -24,13 +24,16 @@ public record CapacitySummary(double attainment, List<PolicyCapacity> policies) 
      * @param capacity           the highest offered rate (requests/s) that met the attainment, every lower rate
      *                           meeting it too; null when even the lowest did not
      * @param nextRate           the lowest rate that missed it (the capacity lies below it); null if none did
+     * @param metAgainAt         higher rates that met it after that miss: the curve is not monotonic (noise from
+     *                           a busy machine or runs too short), and the capacity is uncertain
      * @param maxGoodput         the most requests per second that met the SLO, at any rate
      * @param cpuSecondsPer1k    server CPU seconds per 1,000 successful requests at each offered rate
      * @param costPer1kUsd       mean cost of 1,000 successful requests over every run of the policy
      * @param quality            answers scored against their references, over every run of the policy
      * @param qualityByDomain    the same per domain
      */
-    public record PolicyCapacity(String policy, Double capacity, Double nextRate, double maxGoodput,
+    public record PolicyCapacity(String policy, Double capacity, Double nextRate, List<Double> metAgainAt,
+                                 double maxGoodput,
                                  Map<Double, Double> cpuSecondsPer1k, Double costPer1kUsd, Quality quality,
                                  Map<String, Quality> qualityByDomain) {
 
@@ -58,12 +61,16 @@ public record CapacitySummary(double attainment, List<PolicyCapacity> policies) 
     private static PolicyCapacity policy(String policy, List<StepResult> runs, double attainment) {
         StepResult served = null;
         Double next = null;
+        List<Double> metAgain = new ArrayList<>();
         for (StepResult s : runs) {
-            if (s.sloAttainment() < attainment) {
+            boolean met = s.sloAttainment() >= attainment;
+            if (next == null && met) {
+                served = s;
+            } else if (next == null) {
                 next = s.offeredRate();
-                break;
+            } else if (met) {
+                metAgain.add(s.offeredRate());
             }
-            served = s;
         }
         Map<Double, Double> cpuPer1k = new TreeMap<>();
         runs.stream().filter(s -> s.serverCpuSeconds() != null && s.ok() > 0)
@@ -75,7 +82,7 @@ public record CapacitySummary(double attainment, List<PolicyCapacity> policies) 
         runs.forEach(s -> s.qualityByDomain().forEach((d, q) -> byDomain.computeIfAbsent(d, k -> new ArrayList<>()).add(q)));
         Map<String, Quality> qualityByDomain = new TreeMap<>();
         byDomain.forEach((d, qs) -> qualityByDomain.put(d, Quality.pooled(qs)));
-        return new PolicyCapacity(policy, served == null ? null : served.offeredRate(), next,
+        return new PolicyCapacity(policy, served == null ? null : served.offeredRate(), next, metAgain,
                 runs.stream().mapToDouble(StepResult::goodput).max().orElse(0), cpuPer1k, cost,
                 Quality.pooled(runs.stream().map(StepResult::quality).toList()), qualityByDomain);
     }

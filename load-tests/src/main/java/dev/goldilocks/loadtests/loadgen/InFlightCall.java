@@ -140,7 +140,8 @@ final class InFlightCall {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
-        Route seen = route;
+        // a success's own route is authoritative (a stream with no text chunk carries its route only there)
+        Route seen = r != null ? r.getRoute() : route;
         double quality = r == null ? Double.NaN : prompt.score(r.getText()).orElse(Double.NaN);
         sink.accept(new RequestRecord(index, intendedNanos - runStartNanos, sendLagNanos, status, reason,
                 end - intendedNanos, ttft, tpot, r == null ? 0 : r.getUsage().getCompletionTokens(),

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
         description = {"Open-loop load test of a Goldilocks gateway on this machine (loopback only): requests at"
                 + " scheduled Poisson or gamma arrival times, never waiting for earlier answers; latency from each"
                 + " request's intended send time; goodput under the SLOs given; every status counted.",
-            "Writes OUT.json, OUT.md and OUT.svg (latency and goodput against offered load)."})
+            "Writes OUT.json, OUT.md and OUT.svg (latency and goodput against offered load). Exits 1 when a run had"
+                + " no successful request, 2 on a bad option."})
 public final class LoadGenCommand implements Callable<Integer> {
 
     @Option(names = "--target", defaultValue = "127.0.0.1:8080", description = "Gateway host:port, loopback only (default: ${DEFAULT-VALUE}).")

@@ -1,5 +1,7 @@
 package dev.goldilocks.loadtests.loadgen;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -168,13 +170,10 @@ final class SvgLineChart {
     }
 
     private static String number(double v) {
-        if (v == 0) {
-            return "0";
-        }
-        if (Math.abs(v) >= 100 || v == Math.rint(v)) {
+        if (Math.abs(v) >= 100) {
             return String.format(Locale.ROOT, "%.0f", v);
         }
-        return String.format(Locale.ROOT, Math.abs(v) >= 1 ? "%.1f" : "%.3g", v);
+        return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
     private static String line(double x1, double y1, double x2, double y2, String color, String dash) {

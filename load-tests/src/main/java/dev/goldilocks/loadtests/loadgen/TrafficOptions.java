@@ -141,7 +141,9 @@ public final class TrafficOptions {
         setup.put("each run", "at most " + plan.durationSeconds() + " s and " + plan.maxRequests()
                 + " requests; then up to " + plan.drainSeconds() + " s for outstanding calls, then they are cancelled");
         setup.put("prompts", String.join(" + ", sources) + " sets; domain mix " + plan.mix());
-        setup.put("rpc", s.stream() ? "GenerateStream" : "Generate (unary)");
+        setup.put("rpc", s.stream() ? "GenerateStream (time to first token: the first chunk with text)"
+                : "Generate (unary: time to first token is the end-to-end latency less the server's time from first to"
+                + " last token)");
         setup.put("max new tokens", s.maxNewTokens().map(String::valueOf).orElse("each prompt's own (32; math 6)"));
         setup.put("domain hint", s.domainHint().orElse("none: the router classifies"));
         s.model().ifPresent(m -> setup.put("pinned model", m));

@@ -31,6 +31,8 @@ class CapacitySummaryTest {
         CapacitySummary.PolicyCapacity b = summary.policies().get(1);
         assertThat(a.capacity()).isEqualTo(4.0); // 16 met it again, but 8 did not: the curve broke at 8
         assertThat(a.nextRate()).isEqualTo(8.0);
+        assertThat(a.metAgainAt()).containsExactly(16.0); // reported, so a noisy curve is seen as one
+        assertThat(b.metAgainAt()).containsExactly(8.0);
         assertThat(b.capacity()).isEqualTo(2.0);
         assertThat(summary.commonCapacity()).isEqualTo(2.0);
         assertThat(a.maxGoodput()).isEqualTo(100.0); // 100 good requests in the 1 s wall time, at rate 2

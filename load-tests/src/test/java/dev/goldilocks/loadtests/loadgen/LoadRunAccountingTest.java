@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every sent request is counted exactly once, in exactly one outcome, against a real gRPC server. */
 class LoadRunAccountingTest {
 
-    private static final List<String> SCRIPT = List.of("ok", "full", "bad", "plain", "hang", "ok", "ok");
+    private static final List<String> SCRIPT = List.of("ok", "full", "bad", "plain", "hang", "ok", "final-only");
 
     private ScriptedGateway server;
     private ManagedChannel channel;
@@ -63,7 +63,7 @@ class LoadRunAccountingTest {
         assertEveryRequestCountedOnce(run, schedule.size());
         StepResult result = StepResult.of("p", schedule, run, Slo.NONE);
         assertThat(result.outcomes()).isEqualTo(Map.of(
-                "OK", count(prompts, "ok"),
+                "OK", count(prompts, "ok") + count(prompts, "final-only"),
                 "RESOURCE_EXHAUSTED MODEL_QUEUE_FULL", count(prompts, "full"),
                 "INVALID_ARGUMENT INVALID_FIELD", count(prompts, "bad"),
                 "UNAVAILABLE", count(prompts, "plain"),
@@ -76,8 +76,9 @@ class LoadRunAccountingTest {
         // the split by route: successes under the route's model and policy, a queue-full under the model it names
         Map<String, Long> byRoute = result.routes().stream().collect(Collectors.toMap(
                 r -> r.model() + "/" + r.policy(), StepResult.RouteSplit::requests));
-        assertThat(byRoute).containsEntry("m1/p", count(prompts, "ok")).containsEntry("m1/(none)", count(prompts, "full"));
-        assertThat(result.ok()).isEqualTo(count(prompts, "ok"));
+        long ok = count(prompts, "ok") + count(prompts, "final-only");
+        assertThat(byRoute).containsEntry("m1/p", ok).containsEntry("m1/(none)", count(prompts, "full"));
+        assertThat(result.ok()).isEqualTo(ok);
         assertThat(result.costPer1kUsd()).isCloseTo(2.0, org.assertj.core.api.Assertions.within(1e-9));
         for (RequestRecord r : run.all()) {
             if (r.ok()) {

@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A Goldilocks service on a real gRPC server (loopback, ephemeral port) whose answer each prompt names:
  * "ok" (3 tokens from model m1 under policy p), "full" (RESOURCE_EXHAUSTED MODEL_QUEUE_FULL naming m1),
- * "bad" (INVALID_ARGUMENT INVALID_FIELD), "plain" (UNAVAILABLE without ErrorInfo), "hang" (never answers).
- * Anything else is answered like "ok".
+ * "bad" (INVALID_ARGUMENT INVALID_FIELD), "plain" (UNAVAILABLE without ErrorInfo: a peer that sends no
+ * details), "hang" (never answers), "final-only" (as "ok", but a stream sends only its last chunk, as the
+ * gateway does when no text was generated). Anything else is answered like "ok".
  */
 final class ScriptedGateway extends GoldilocksGrpc.GoldilocksImplBase implements AutoCloseable {
 
@@ -69,9 +70,11 @@ final class ScriptedGateway extends GoldilocksGrpc.GoldilocksImplBase implements
     @Override
     public void generateStream(GenerateRequest request, StreamObserver<GenerateChunk> responses) {
         if (!scripted(request, responses)) {
-            responses.onNext(GenerateChunk.newBuilder().setRoute(ROUTE).build());
-            for (String piece : new String[] {" ", "4", "2"}) {
-                responses.onNext(GenerateChunk.newBuilder().setText(piece).build());
+            if (!request.getPrompt().equals("final-only")) {
+                responses.onNext(GenerateChunk.newBuilder().setRoute(ROUTE).setText(" ").build());
+                for (String piece : new String[] {"4", "2"}) {
+                    responses.onNext(GenerateChunk.newBuilder().setText(piece).build());
+                }
             }
             responses.onNext(GenerateChunk.newBuilder().setFinal(okResponse(request)).build());
             responses.onCompleted();
