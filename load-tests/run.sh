@@ -5,7 +5,7 @@
 #   load-tests/run.sh batching      worker throughput with dynamic/continuous batching vs batch size 1 vs direct ONNX Runtime
 #   load-tests/run.sh batching score|embed|generate   one section alone, to results/batching-SECTION.md
 #   load-tests/run.sh capacity [OPTIONS]   the all-in-one's capacity curve, generic-only against specialist-by-domain
-#                                   (about 20 minutes; --duration 5 --rates 4,16,64 for a quick check; --help)
+#                                   (about 15 minutes; --duration 5 --rates 4,16,64 for a quick check; --help)
 # GOLDILOCKS_DEVICE=cuda:0 runs the models on that GPU (builds with -Pcuda; batching benchmark only).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

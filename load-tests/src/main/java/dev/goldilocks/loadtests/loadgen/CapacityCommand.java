@@ -30,7 +30,7 @@ public final class CapacityCommand implements Callable<Integer> {
 
     @Option(names = "--rates", split = ",", description = "Offered rates, requests/s, light load to past saturation"
             + " (default: ${DEFAULT-VALUE}).")
-    List<Double> rates = new ArrayList<>(List.of(2.0, 4.0, 8.0, 16.0, 32.0, 48.0, 64.0, 96.0, 128.0));
+    List<Double> rates = new ArrayList<>(List.of(2.0, 4.0, 8.0, 12.0, 16.0, 24.0, 32.0, 48.0, 64.0, 96.0, 128.0));
 
     @Option(names = "--attainment", description = "Share of requests that must meet the SLO for a rate to count as"
             + " served (default: ${DEFAULT-VALUE}, as DistServe).")

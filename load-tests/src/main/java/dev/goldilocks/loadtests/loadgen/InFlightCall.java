@@ -103,7 +103,8 @@ final class InFlightCall {
     private void succeeded(long end, boolean streamed) {
         GenerateResponse r = response;
         if (r == null) { // a well-behaved server never does this; count it rather than lose it
-            record(end, "UNKNOWN", "NO_RESPONSE_MESSAGE", -1, -1, null, route == null ? "" : route.getModel());
+            record(end, "UNKNOWN", "NO_RESPONSE_MESSAGE", "the call completed without a response message", -1, -1, null,
+                    route == null ? "" : route.getModel());
             return;
         }
         long e2e = end - intendedNanos;
@@ -121,29 +122,33 @@ final class InFlightCall {
             ttft = Math.max(0, e2e - decode);
             tpot = tokens > 1 ? decode / (tokens - 1) : -1;
         }
-        record(end, "OK", "", ttft, tpot, r, r.getRoute().getModel());
+        record(end, "OK", "", "", ttft, tpot, r, r.getRoute().getModel());
     }
 
     private void failed(Throwable t, long end) {
-        Status.Code code = Status.fromThrowable(t).getCode();
+        Status status = Status.fromThrowable(t);
+        Status.Code code = status.getCode();
         String reason = abandoned && code == Status.Code.CANCELLED ? RequestRecord.OUTSTANDING_AT_END
                 : Failures.reason(t).map(ErrorReason::name)
                         .orElseGet(() -> Failures.errorInfo(t).map(ErrorInfo::getReason).orElse(""));
         long first = firstTokenNanos;
         // a failure before any route arrived may still name its model in its ErrorInfo
         String model = route != null ? route.getModel() : Failures.model(t).orElse("");
-        record(end, code.name(), reason, first < 0 ? -1 : first - intendedNanos, -1, null, model);
+        String message = status.getDescription() == null ? "" : status.getDescription();
+        record(end, code.name(), reason, message.length() <= RequestRecord.MESSAGE_CHARS ? message
+                : message.substring(0, RequestRecord.MESSAGE_CHARS) + "...", first < 0 ? -1 : first - intendedNanos, -1,
+                null, model);
     }
 
-    private void record(long end, String status, String reason, long ttft, long tpot, GenerateResponse r,
-                        String model) {
+    private void record(long end, String status, String reason, String message, long ttft, long tpot,
+                        GenerateResponse r, String model) {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
         // a success's own route is authoritative (a stream with no text chunk carries its route only there)
         Route seen = r != null ? r.getRoute() : route;
         double quality = r == null ? Double.NaN : prompt.score(r.getText()).orElse(Double.NaN);
-        sink.accept(new RequestRecord(index, intendedNanos - runStartNanos, sendLagNanos, status, reason,
+        sink.accept(new RequestRecord(index, intendedNanos - runStartNanos, sendLagNanos, status, reason, message,
                 end - intendedNanos, ttft, tpot, r == null ? 0 : r.getUsage().getCompletionTokens(),
                 r == null ? 0 : r.getUsage().getCostUsd(), model, seen == null ? "" : seen.getPolicy(),
                 prompt.domain(), quality));

@@ -94,10 +94,10 @@ public final class LoadReport {
                 + " google.rpc.ErrorInfo reason where the server gave one. CANCELLED " + RequestRecord.OUTSTANDING_AT_END
                 + ": still outstanding when the drain time after the last send ran out, and cancelled by the load"
                 + " generator.");
-        r.header("policy", "offered/s", "outcome", "requests", "share");
+        r.header("policy", "offered/s", "outcome", "requests", "share", "first message");
         for (StepResult s : steps) {
             s.outcomes().forEach((outcome, n) -> r.row(s.label(), num(s.offeredRate()), outcome, n,
-                    pct((double) n / s.sent())));
+                    pct((double) n / s.sent()), cell(s.exampleMessages().getOrDefault(outcome, ""))));
         }
         r.section("By routed model", "From each response's route (a failure before any route counts under the model"
                 + " its ErrorInfo names, or (none)).");
@@ -110,6 +110,11 @@ public final class LoadReport {
             }
         }
         return r;
+    }
+
+    /** Text as one Markdown table cell. */
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
     }
 
     static String num(double v) {

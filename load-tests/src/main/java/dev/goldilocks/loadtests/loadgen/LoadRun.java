@@ -72,11 +72,13 @@ public final class LoadRun {
                 finished.await(CANCEL_WAIT_SECONDS, TimeUnit.SECONDS);
             }
         } finally {
-            // interrupted, or a cancellation never reported: nothing stays in flight, and nothing goes uncounted
-            for (InFlightCall call : calls) {
-                if (call != null) {
-                    call.abandon();
-                    call.giveUp();
+            if (finished.getCount() > 0) {
+                // interrupted, or a cancellation never reported: nothing stays in flight, nothing goes uncounted
+                for (InFlightCall call : calls) {
+                    if (call != null) {
+                        call.abandon();
+                        call.giveUp();
+                    }
                 }
             }
         }

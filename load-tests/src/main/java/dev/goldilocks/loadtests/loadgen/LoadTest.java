@@ -1,15 +1,21 @@
 package dev.goldilocks.loadtests.loadgen;
 
 import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** Runs a {@link LoadPlan} against one gateway and collects a {@link StepResult} per run. */
 public final class LoadTest {
+
+    private static final long CONNECT_SECONDS = 10;
 
     private final Channel channel;
     private final PromptSet prompts;
@@ -28,6 +34,7 @@ public final class LoadTest {
     }
 
     public List<StepResult> run(LoadPlan plan) throws InterruptedException {
+        connect();
         List<StepResult> results = new ArrayList<>();
         for (int step = 0; step < plan.rates().size(); step++) {
             ArrivalSchedule schedule = plan.schedule(step);
@@ -57,6 +64,20 @@ public final class LoadTest {
                 result.sent(), result.ok(), 100 * result.sloAttainment(), result.goodput(), seconds(result.e2e().p50()),
                 seconds(result.e2e().p99()), result.outcomes());
         return result;
+    }
+
+    /**
+     * Opens the connection before the first run, so that its first requests do not wait for name resolution and
+     * the TCP and HTTP/2 handshakes. Any answer will do (a server without health checks says UNIMPLEMENTED); a
+     * gateway that cannot be reached is left for the runs to count.
+     */
+    private void connect() {
+        try {
+            HealthGrpc.newBlockingStub(channel).withDeadlineAfter(CONNECT_SECONDS, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance());
+        } catch (StatusRuntimeException e) {
+            progress.printf("loadgen: health check before the first run: %s%n", e.getStatus().getCode());
+        }
     }
 
     private static String seconds(Double s) {

@@ -10,6 +10,7 @@ package dev.goldilocks.loadtests.loadgen;
  * @param sendLagNanos     how late the load generator actually sent it
  * @param status           the gRPC status code's name (OK, RESOURCE_EXHAUSTED, ...)
  * @param reason           the google.rpc.ErrorInfo reason of a failure, when it carries one; else empty
+ * @param message          a failure's status message (at most {@value #MESSAGE_CHARS} characters); else empty
  * @param e2eNanos         intended send time to the last response message or the error
  * @param ttftNanos        intended send time to the first token; -1 when none arrived
  * @param tpotNanos        time per output token after the first; -1 with fewer than two tokens or no success
@@ -21,11 +22,13 @@ package dev.goldilocks.loadtests.loadgen;
  * @param quality          the answer's score against the prompt's reference; NaN when there is none
  */
 public record RequestRecord(int index, long intendedNanos, long sendLagNanos, String status, String reason,
-                            long e2eNanos, long ttftNanos, long tpotNanos, int completionTokens, double costUsd,
+                            String message, long e2eNanos, long ttftNanos, long tpotNanos, int completionTokens, double costUsd,
                             String model, String policy, String domain, double quality) {
 
     /** The reason given to calls still outstanding when the run ended, which the load generator cancelled. */
     public static final String OUTSTANDING_AT_END = "OUTSTANDING_AT_END";
+    /** The most characters of a status message kept: enough to say what failed. */
+    public static final int MESSAGE_CHARS = 160;
 
     public boolean ok() {
         return "OK".equals(status);

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
  * @param sent             requests sent (every one of the schedule)
  * @param wallSeconds      first intended send to last answer
  * @param outcomes         requests by "STATUS" or "STATUS REASON"; they add up to {@code sent}
+ * @param exampleMessages  for each failed outcome, the status message of its first request
  * @param ok               successful requests
  * @param good             successful requests that met every SLO
  * @param sloAttainment    good / sent
@@ -39,7 +40,7 @@ import java.util.stream.Stream;
  * @param serverCpuSeconds CPU time the server process used during the run, when known
  */
 public record StepResult(String label, double offeredRate, double cv, int sent, double wallSeconds,
-                         Map<String, Long> outcomes, long ok, long good, double sloAttainment, double goodput,
+                         Map<String, Long> outcomes, Map<String, String> exampleMessages, long ok, long good, double sloAttainment, double goodput,
                          double throughput, double outputTokensPerSecond, Latency e2e, Latency ttft, Latency tpot,
                          Latency sendLag, Double costPer1kUsd, Quality quality, Map<String, Quality> qualityByDomain,
                          List<RouteSplit> routes, Double serverCpuSeconds) {
@@ -63,7 +64,11 @@ public record StepResult(String label, double offeredRate, double cv, int sent, 
         long good = all.stream().filter(slo::met).count();
         double wall = Math.max(run.wallNanos(), 1) / 1e9;
         long tokens = ok.get().mapToLong(RequestRecord::completionTokens).sum();
-        return new StepResult(label, schedule.ratePerSecond(), schedule.cv(), all.size(), wall, outcomes, okCount, good,
+        Map<String, String> examples = new TreeMap<>();
+        all.stream().filter(r -> !r.ok()).sorted(Comparator.comparingInt(RequestRecord::index))
+                .forEach(r -> examples.putIfAbsent(r.outcome(), r.message()));
+        return new StepResult(label, schedule.ratePerSecond(), schedule.cv(), all.size(), wall, outcomes, examples,
+                okCount, good,
                 all.isEmpty() ? 0 : (double) good / all.size(), good / wall, okCount / wall, tokens / wall,
                 Latency.of(ok.get(), RequestRecord::e2eNanos), Latency.of(ok.get(), RequestRecord::ttftNanos),
                 Latency.of(ok.get(), RequestRecord::tpotNanos), Latency.of(all.stream(), RequestRecord::sendLagNanos),
@@ -72,7 +77,7 @@ public record StepResult(String label, double offeredRate, double cv, int sent, 
 
     /** The same figures with the server's CPU time during the run. */
     public StepResult withServerCpuSeconds(double seconds) {
-        return new StepResult(label, offeredRate, cv, sent, wallSeconds, outcomes, ok, good, sloAttainment, goodput,
+        return new StepResult(label, offeredRate, cv, sent, wallSeconds, outcomes, exampleMessages, ok, good, sloAttainment, goodput,
                 throughput, outputTokensPerSecond, e2e, ttft, tpot, sendLag, costPer1kUsd, quality, qualityByDomain, routes,
                 seconds);
     }

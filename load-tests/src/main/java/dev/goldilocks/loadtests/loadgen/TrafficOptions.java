@@ -82,7 +82,7 @@ public final class TrafficOptions {
     Path models;
 
     /**
-     * The capacity benchmark's defaults: the evaluation sets only (every answer is scored), a 10 s deadline, 60 s
+     * The capacity benchmark's defaults: the evaluation sets only (every answer is scored), a 10 s deadline, 30 s
      * runs, and the SLO of vLLM's and DistServe's examples for interactive use: first token within 0.5 s, 50 ms
      * per further token, 2 s in all.
      */
@@ -90,7 +90,7 @@ public final class TrafficOptions {
         TrafficOptions o = new TrafficOptions();
         o.sources = new ArrayList<>(List.of("eval"));
         o.deadlineSeconds = 10;
-        o.durationSeconds = 60;
+        o.durationSeconds = 30;
         o.sloTtft = 0.5;
         o.sloTpot = 0.05;
         o.sloE2e = 2.0;

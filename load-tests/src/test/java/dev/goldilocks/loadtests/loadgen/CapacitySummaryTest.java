@@ -15,7 +15,7 @@ class CapacitySummaryTest {
         List<RequestRecord> records = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             boolean ok = i < good;
-            records.add(new RequestRecord(i, i * 1_000_000L, 0, ok ? "OK" : "RESOURCE_EXHAUSTED", "", 5_000_000,
+            records.add(new RequestRecord(i, i * 1_000_000L, 0, ok ? "OK" : "RESOURCE_EXHAUSTED", "", "", 5_000_000,
                     1_000_000, 100_000, 4, 0.001, "m", policy, "math", ok ? quality : Double.NaN));
         }
         return StepResult.of(policy, ArrivalSchedule.poisson(rate, 10, 100, 1), new LoadRun.Records(records, 1_000_000_000L),
@@ -50,7 +50,7 @@ class CapacitySummaryTest {
         for (int part = 0; part < 4; part++) {
             List<RequestRecord> records = new ArrayList<>();
             for (int i = 0; i < 10 + 7 * part; i++) {
-                records.add(new RequestRecord(i, 0, 0, "OK", "", 1, 1, -1, 1, 0, "m", "p", "code",
+                records.add(new RequestRecord(i, 0, 0, "OK", "", "", 1, 1, -1, 1, 0, "m", "p", "code",
                         random.nextDouble() * (part + 1) / 4));
             }
             parts.add(Quality.of(records.stream()));

@@ -69,6 +69,8 @@ class LoadRunAccountingTest {
                 "UNAVAILABLE", count(prompts, "plain"),
                 "CANCELLED " + RequestRecord.OUTSTANDING_AT_END, count(prompts, "hang")));
         assertThat(result.outcomes().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(schedule.size());
+        assertThat(result.exampleMessages()).containsEntry("RESOURCE_EXHAUSTED MODEL_QUEUE_FULL", "model m1: queue full")
+                .containsEntry("INVALID_ARGUMENT INVALID_FIELD", "prompt: is bad").doesNotContainKey("OK");
         // nothing is left dangling: the server saw every held call cancelled
         awaitTrue(() -> server.cancelled() == count(prompts, "hang"));
         assertThat(server.received()).isEqualTo(schedule.size());
