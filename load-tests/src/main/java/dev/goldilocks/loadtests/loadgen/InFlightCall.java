@@ -96,8 +96,10 @@ final class InFlightCall {
 
     /** Counts the call as outstanding at the end when nothing else ended it (no-op when something did). */
     void giveUp() {
-        abandoned = true;
-        failed(Status.CANCELLED.asRuntimeException(), System.nanoTime());
+        long first = firstTokenNanos;
+        record(System.nanoTime(), Status.Code.CANCELLED.name(), RequestRecord.OUTSTANDING_AT_END,
+                "still outstanding at the end of the run", first < 0 ? -1 : first - intendedNanos, -1, null,
+                route == null ? "" : route.getModel());
     }
 
     private void succeeded(long end, boolean streamed) {
