@@ -4,6 +4,6 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-mvn -q -B -Pcuda -DskipTests install
-mvn -q -B -Pcuda -pl load-tests exec:java -Dexec.mainClass=dev.goldilocks.loadtests.CudaCheck \
-  -Dexec.args="$root/load-tests/results"
+mvn -q -B -Pcuda -DskipTests package
+java -Dgoldilocks.models="$root/models" -cp "$root/load-tests/target/goldilocks-load-tests.jar" \
+  dev.goldilocks.loadtests.CudaCheck "$root/load-tests/results"

@@ -5,20 +5,30 @@
 #   load-tests/run.sh batching      worker throughput with dynamic/continuous batching vs batch size 1 vs direct ONNX Runtime
 #   load-tests/run.sh batching score|embed|generate   one section alone, to results/batching-SECTION.md
 #   load-tests/run.sh decision-log  decisions per second the decision log's writer keeps up with into DuckDB
+#   load-tests/run.sh capacity [OPTIONS]   the all-in-one's capacity curve, generic-only against specialist-by-domain
+#                                   (about 15 minutes; --duration 5 --rates 4,16,64 for a quick check; --help)
 # GOLDILOCKS_DEVICE=cuda:0 runs the models on that GPU (builds with -Pcuda; batching benchmark only).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-name=${1:?usage: load-tests/run.sh foundation|router|batching|decision-log}
+name=${1:?usage: load-tests/run.sh foundation|router|batching|decision-log|capacity}
+shift
 case "$name" in
   foundation) main=dev.goldilocks.loadtests.FoundationBenchmark ;;
   router) main=dev.goldilocks.loadtests.RouterBenchmark ;;
   batching) main=dev.goldilocks.loadtests.BatchingBenchmark ;;
   decision-log) main=dev.goldilocks.loadtests.DecisionLogBenchmark ;;
+  capacity) main=dev.goldilocks.loadtests.loadgen.CapacityCommand ;;
   *) echo "unknown benchmark: $name" >&2; exit 2 ;;
 esac
 device=${GOLDILOCKS_DEVICE:-cpu}
 profile=()
 [[ $device == cuda:* ]] && profile=(-Pcuda)
 cd "$root"
-mvn -q -B "${profile[@]}" -DskipTests install
-mvn -q -B "${profile[@]}" -Dgoldilocks.device="$device" -pl load-tests exec:java -Dexec.mainClass="$main" -Dexec.args="$root/load-tests/results ${2:-}"
+# the reactor builds every module from this checkout; nothing is installed into ~/.m2
+mvn -q -B "${profile[@]}" -DskipTests package
+run=(java -Dgoldilocks.models="$root/models" -Dgoldilocks.device="$device"
+  -cp "$root/load-tests/target/goldilocks-load-tests.jar" "$main")
+if [ "$name" = capacity ]; then
+  GOLDILOCKS_MODELS="$root/models" GOLDILOCKS_RESULTS="$root/load-tests/results" exec "${run[@]}" "$@"
+fi
+exec "${run[@]}" "$root/load-tests/results" "$@"

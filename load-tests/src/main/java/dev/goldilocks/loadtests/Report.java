@@ -7,11 +7,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
 /** A Markdown results file: what was run, on what, and the tables. */
-final class Report {
+public final class Report {
 
     private final StringBuilder text = new StringBuilder();
 
-    Report(String title, String command) {
+    public Report(String title, String command) {
         text.append("# ").append(title).append("\n\n")
                 .append("Produced by `").append(command).append("` on ")
                 .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append(", ")
@@ -22,12 +22,12 @@ final class Report {
                         + " side in one run.\n");
     }
 
-    Report section(String heading, String description) {
+    public Report section(String heading, String description) {
         text.append("\n## ").append(heading).append("\n\n").append(description).append("\n\n");
         return this;
     }
 
-    Report row(Object... cells) {
+    public Report row(Object... cells) {
         text.append("|");
         for (Object cell : cells) {
             text.append(' ').append(cell).append(" |");
@@ -36,13 +36,13 @@ final class Report {
         return this;
     }
 
-    Report header(String... cells) {
+    public Report header(String... cells) {
         row((Object[]) cells);
         text.append("|").append("---|".repeat(cells.length)).append('\n');
         return this;
     }
 
-    void write(Path file) throws IOException {
+    public void write(Path file) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text.toString());
         System.out.println(text);
