@@ -20,6 +20,9 @@ final class GatewayCommand implements Callable<Integer> {
                 config.toAbsolutePath().getParent()));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "drain"));
         System.out.println("gateway listening on port " + server.port());
+        if (server.openAiUrl() != null) {
+            System.out.println("OpenAI-compatible API: " + server.openAiUrl());
+        }
         server.awaitTermination();
         return 0;
     }

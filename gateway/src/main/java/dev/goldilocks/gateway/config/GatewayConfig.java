@@ -25,12 +25,22 @@ import java.util.Optional;
  * @param tls                TLS on the public port (mutual when it names a CA)
  * @param workerTls          TLS to the workers: the CA their certificates chain to, and the gateway's own
  *                           certificate for mutual TLS
+ * @param openAiHttp         the OpenAI-compatible HTTP surface (off unless enabled)
  */
 public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] signingKey,
                             double workerDeadlineSeconds, Limits limits, RoutingSettings routing,
                             List<ModelRoute> models, int metricsPort, ProbeSettings probes, ShadowSettings shadow,
                             DispatchSettings dispatch, List<ApiKey> apiKeys, Optional<TlsFiles> tls,
-                            Optional<TlsFiles> workerTls) {
+                            Optional<TlsFiles> workerTls, OpenAiHttpSettings openAiHttp) {
+
+    /** A gateway without the OpenAI-compatible HTTP surface. */
+    public GatewayConfig(String host, int port, int maxInboundBytes, byte[] signingKey, double workerDeadlineSeconds,
+                         Limits limits, RoutingSettings routing, List<ModelRoute> models, int metricsPort,
+                         ProbeSettings probes, ShadowSettings shadow, DispatchSettings dispatch, List<ApiKey> apiKeys,
+                         Optional<TlsFiles> tls, Optional<TlsFiles> workerTls) {
+        this(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, models, metricsPort, probes,
+                shadow, dispatch, apiKeys, tls, workerTls, OpenAiHttpSettings.off());
+    }
 
     public GatewayConfig {
         signingKey = signingKey.clone();
@@ -49,48 +59,53 @@ public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] s
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
+                models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, openAiHttp);
     }
 
     public GatewayConfig withProbes(ProbeSettings newProbes) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, newProbes, shadow, dispatch, apiKeys, tls, workerTls);
+                models, metricsPort, newProbes, shadow, dispatch, apiKeys, tls, workerTls, openAiHttp);
     }
 
     public GatewayConfig withShadow(ShadowSettings newShadow) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, newShadow, dispatch, apiKeys, tls, workerTls);
+                models, metricsPort, probes, newShadow, dispatch, apiKeys, tls, workerTls, openAiHttp);
     }
 
     public GatewayConfig withDispatch(DispatchSettings newDispatch) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, newDispatch, apiKeys, tls, workerTls);
+                models, metricsPort, probes, shadow, newDispatch, apiKeys, tls, workerTls, openAiHttp);
     }
 
     public GatewayConfig withApiKeys(List<ApiKey> newKeys) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, dispatch, newKeys, tls, workerTls);
+                models, metricsPort, probes, shadow, dispatch, newKeys, tls, workerTls, openAiHttp);
     }
 
     public GatewayConfig withTls(Optional<TlsFiles> newTls, Optional<TlsFiles> newWorkerTls) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, dispatch, apiKeys, newTls, newWorkerTls);
+                models, metricsPort, probes, shadow, dispatch, apiKeys, newTls, newWorkerTls, openAiHttp);
     }
 
     public GatewayConfig withMetricsPort(int newPort) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, newPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
+                models, newPort, probes, shadow, dispatch, apiKeys, tls, workerTls, openAiHttp);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, openAiHttp);
     }
 
     public GatewayConfig withRouting(RoutingSettings newRouting) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, openAiHttp);
     }
 
     public GatewayConfig withModels(List<ModelRoute> newModels) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, openAiHttp);
+    }
+
+    public GatewayConfig withOpenAiHttp(OpenAiHttpSettings newOpenAiHttp) {
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, models,
+                metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, newOpenAiHttp);
     }
 }

@@ -87,13 +87,14 @@ public final class GatewayConfigReader {
         ShadowSettings shadow = root.section("shadow", node -> new ShadowSettings(
                 node.number("share", 0.02, 0, 1),
                 node.integer("max_concurrent", 1, 1, 1024)));
+        OpenAiHttpSettings openAiHttp = root.section("openai_http", node -> OpenAiHttpSettings.read(node, host));
         List<ModelRoute> models = root.named("models", (name, node) -> model(name, node, routing.domains()));
         root.finish();
         if (models.stream().filter(m -> m.role().equals("generic")).count() != 1) {
             throw root.error("models", "exactly one model must have role: generic");
         }
         return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, routing, models, metricsPort,
-                probes, shadow, dispatch, apiKeys, tls, workerTls);
+                probes, shadow, dispatch, apiKeys, tls, workerTls, openAiHttp);
     }
 
     private static RoutingSettings routing(ConfigNode node, Path baseDir) {
