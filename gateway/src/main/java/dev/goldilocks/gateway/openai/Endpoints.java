@@ -64,8 +64,8 @@ final class Endpoints {
             GoldilocksGrpc.GoldilocksStub call = api.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS)
                     .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(credentials(request)));
             switch (path) {
-                case CHAT -> generate(Kind.CHAT, request, exchange, call);
-                case COMPLETIONS -> generate(Kind.COMPLETION, request, exchange, call);
+                case CHAT -> generate(Kind.CHAT, path, request, exchange, call);
+                case COMPLETIONS -> generate(Kind.COMPLETION, path, request, exchange, call);
                 case MODELS -> {
                     expect(HttpMethod.GET, request, path);
                     listModels(call, exchange, null);
@@ -83,8 +83,9 @@ final class Endpoints {
         }
     }
 
-    private void generate(Kind kind, FullHttpRequest http, Exchange exchange, GoldilocksGrpc.GoldilocksStub call) {
-        expect(HttpMethod.POST, http, path(http.uri()));
+    private void generate(Kind kind, String path, FullHttpRequest http, Exchange exchange,
+                          GoldilocksGrpc.GoldilocksStub call) {
+        expect(HttpMethod.POST, http, path);
         GenerationRequest request = RequestReader.read(kind, ByteBufUtil.getBytes(http.content()));
         ResponseBodies.Header header = new ResponseBodies.Header(request, kind.idPrefix + newId(),
                 System.currentTimeMillis() / 1000);

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -80,7 +81,7 @@ final class Exchange {
 
     /** An error response; Retry-After (whole seconds, rounded up) and retry-after-ms when it suggests a wait. */
     void error(OpenAiError e, Map<String, String> extraHeaders) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>(extraHeaders);
+        Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
         Duration wait = e.retryAfter();
         if (wait != null) {
             headers.put("retry-after", Long.toString((wait.toMillis() + 999) / 1000));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -147,7 +148,7 @@ final class JsonParams {
             case ARRAY -> "a list";
             case OBJECT -> "an object";
             case NULL -> "null";
-            default -> value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            default -> value.getNodeType().name().toLowerCase(Locale.ROOT);
         };
     }
 }

@@ -1,11 +1,8 @@
 package dev.goldilocks.gateway.openai;
 
 import dev.goldilocks.proto.v1.GenerateChunk;
-import dev.goldilocks.proto.v1.GenerateRequest;
 import dev.goldilocks.proto.v1.GenerateResponse;
 import dev.goldilocks.proto.v1.Route;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 
 /**
  * GenerateStream as server-sent events. The HTTP status and headers wait for the stream's first message, so
@@ -13,21 +10,13 @@ import io.grpc.stub.ClientResponseObserver;
  * own status; a failure after the first event is an error event, and the stream ends without [DONE].
  * gRPC delivers one call's callbacks one at a time, so the fields need no locking.
  */
-final class StreamRelay implements ClientResponseObserver<GenerateRequest, GenerateChunk> {
+final class StreamRelay extends Relay<GenerateChunk> {
 
-    private final ResponseBodies.Header header;
-    private final Exchange exchange;
     private boolean started;
     private String model = "";
 
     StreamRelay(ResponseBodies.Header header, Exchange exchange) {
-        this.header = header;
-        this.exchange = exchange;
-    }
-
-    @Override
-    public void beforeStart(ClientCallStreamObserver<GenerateRequest> call) {
-        exchange.answeredBy(call);
+        super(header, exchange);
     }
 
     @Override
@@ -58,7 +47,7 @@ final class StreamRelay implements ClientResponseObserver<GenerateRequest, Gener
 
     @Override
     public void onError(Throwable t) {
-        OpenAiError error = GrpcErrors.toOpenAi(t, header.request()::param);
+        OpenAiError error = failure(t);
         if (!started) {
             exchange.error(error);
             return;

@@ -1,24 +1,12 @@
 package dev.goldilocks.gateway.openai;
 
-import dev.goldilocks.proto.v1.GenerateRequest;
 import dev.goldilocks.proto.v1.GenerateResponse;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 
 /** Generate as one JSON (chat) completion, with the route in headers and in the body's goldilocks object. */
-final class UnaryRelay implements ClientResponseObserver<GenerateRequest, GenerateResponse> {
-
-    private final ResponseBodies.Header header;
-    private final Exchange exchange;
+final class UnaryRelay extends Relay<GenerateResponse> {
 
     UnaryRelay(ResponseBodies.Header header, Exchange exchange) {
-        this.header = header;
-        this.exchange = exchange;
-    }
-
-    @Override
-    public void beforeStart(ClientCallStreamObserver<GenerateRequest> call) {
-        exchange.answeredBy(call);
+        super(header, exchange);
     }
 
     @Override
@@ -29,7 +17,7 @@ final class UnaryRelay implements ClientResponseObserver<GenerateRequest, Genera
 
     @Override
     public void onError(Throwable t) {
-        exchange.error(GrpcErrors.toOpenAi(t, header.request()::param));
+        exchange.error(failure(t));
     }
 
     @Override
