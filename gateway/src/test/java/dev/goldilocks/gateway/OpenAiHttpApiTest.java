@@ -227,6 +227,8 @@ class OpenAiHttpApiTest {
                         "unsupported_parameter"),
                 Arguments.of("/chat/completions", "{" + messages + ", \"max_tokens\": 0}", "max_tokens", "invalid_field"),
                 Arguments.of("/chat/completions", "{" + messages + ", \"top_p\": 1.5}", "top_p", "invalid_field"),
+                Arguments.of("/chat/completions", "{" + messages + ", \"user\": \"" + "u".repeat(300) + "\"}", "user",
+                        "invalid_field"), // the gRPC API's unit_id limit, named as the client sent it
                 Arguments.of("/completions", "{\"prompt\": [[1, 2, 3]]}", "prompt", "unsupported_parameter"),
                 Arguments.of("/completions", "{\"prompt\": \"x\", \"n\": 3}", "n", "unsupported_parameter"),
                 Arguments.of("/completions", "{\"prompt\": \"\"}", "prompt", "invalid_field"),
