@@ -7,10 +7,11 @@
 #   load-tests/run.sh decision-log  decisions per second the decision log's writer keeps up with into DuckDB
 #   load-tests/run.sh capacity [OPTIONS]   the all-in-one's capacity curve, generic-only against specialist-by-domain
 #                                   (about 15 minutes; --duration 5 --rates 4,16,64 for a quick check; --help)
+#   load-tests/run.sh openai        latency the OpenAI-compatible HTTP surface adds over the gRPC API
 # GOLDILOCKS_DEVICE=cuda:0 runs the models on that GPU (builds with -Pcuda; batching benchmark only).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-name=${1:?usage: load-tests/run.sh foundation|router|batching|decision-log|capacity}
+name=${1:?usage: load-tests/run.sh foundation|router|batching|decision-log|capacity|openai}
 shift
 case "$name" in
   foundation) main=dev.goldilocks.loadtests.FoundationBenchmark ;;
@@ -18,6 +19,7 @@ case "$name" in
   batching) main=dev.goldilocks.loadtests.BatchingBenchmark ;;
   decision-log) main=dev.goldilocks.loadtests.DecisionLogBenchmark ;;
   capacity) main=dev.goldilocks.loadtests.loadgen.CapacityCommand ;;
+  openai) main=dev.goldilocks.loadtests.OpenAiOverheadBenchmark ;;
   *) echo "unknown benchmark: $name" >&2; exit 2 ;;
 esac
 device=${GOLDILOCKS_DEVICE:-cpu}

@@ -8,6 +8,7 @@ import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.config.GatewayConfigReader;
 import dev.goldilocks.gateway.config.Limits;
 import dev.goldilocks.gateway.config.ModelRoute;
+import dev.goldilocks.gateway.config.OpenAiHttpSettings;
 import dev.goldilocks.gateway.config.Price;
 import dev.goldilocks.gateway.config.ProbeSettings;
 import dev.goldilocks.gateway.config.ShadowSettings;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The embedded default: in one process, a worker with the generic model, a worker with the specialists,
  * and the gateway in front, all on real sockets. Models and prices come from models/manifest.json. The
- * gateway config it exposes has metrics off, so replicas started from it in tests do not fight for a port.
+ * gateway config it exposes has metrics and the OpenAI-compatible HTTP surface off, so replicas started from
+ * it in tests do not fight for a port.
  */
 public final class AllInOne implements AutoCloseable {
 
@@ -68,19 +70,38 @@ public final class AllInOne implements AutoCloseable {
 
     /**
      * Starts everything, with probes at {@code probesPerSecond} held-out items per second and shadow traffic
-     * on a small share of client requests (0: neither).
+     * on a small share of client requests (0: neither), and the OpenAI-compatible HTTP surface on an
+     * ephemeral port.
      */
     public static AllInOne start(Path modelsDir, String host, int gatewayPort, int metricsPort, double probesPerSecond)
             throws IOException {
-        return start(modelsDir, host, gatewayPort, metricsPort, probesPerSecond, 0);
+        return start(modelsDir, host, gatewayPort, metricsPort, Options.DEFAULT.withProbesPerSecond(probesPerSecond));
     }
 
     /**
-     * Starts everything as {@link #start(Path, String, int, int, double)} does, the deterministic routing policies
-     * exploring with {@code explorationFloor} (in [0, 0.5]; 0: they always take their pick).
+     * What `serve` and the tests choose; everything else follows the manifest.
+     *
+     * @param probesPerSecond  held-out items probed per second, with shadow traffic on a small share of client
+     *                         requests (0: neither)
+     * @param explorationFloor the share the deterministic routing policies send to the other candidate, in
+     *                         [0, 0.5] (0: they always take their pick)
+     * @param openAiPort       the OpenAI-compatible HTTP surface's port (0: ephemeral, -1: none)
      */
-    public static AllInOne start(Path modelsDir, String host, int gatewayPort, int metricsPort, double probesPerSecond,
-                                 double explorationFloor) throws IOException {
+    public record Options(double probesPerSecond, double explorationFloor, int openAiPort) {
+        /** No probes, no shadow traffic, no exploration; the OpenAI-compatible surface on an ephemeral port. */
+        public static final Options DEFAULT = new Options(0, 0, 0);
+
+        public Options withProbesPerSecond(double perSecond) {
+            return new Options(perSecond, explorationFloor, openAiPort);
+        }
+    }
+
+    /** Starts everything with {@code options}. */
+    public static AllInOne start(Path modelsDir, String host, int gatewayPort, int metricsPort, Options options)
+            throws IOException {
+        double probesPerSecond = options.probesPerSecond();
+        double explorationFloor = options.explorationFloor();
+        int openAiPort = options.openAiPort();
         PrometheusMeterRegistry registry = MetricsEndpoint.newRegistry();
         JsonNode manifest = new ObjectMapper().readTree(modelsDir.resolve("manifest.json").toFile());
         List<ModelConfig> generic = new ArrayList<>();
@@ -124,8 +145,9 @@ public final class AllInOne implements AutoCloseable {
                 new ProbeSettings(probesPerSecond > 0, Math.max(probesPerSecond, 0.001), modelsDir.resolve("eval")),
                 probesPerSecond > 0 ? new ShadowSettings(SHADOW_SHARE, 1) : ShadowSettings.off(),
                 DispatchSettings.defaults(), List.of(), Optional.empty(), Optional.empty());
+        OpenAiHttpSettings openAi = openAiPort >= 0 ? OpenAiHttpSettings.on(host, openAiPort) : OpenAiHttpSettings.off();
         try {
-            return new AllInOne(genericWorker, specialistWorker, GatewayServer.start(config, registry),
+            return new AllInOne(genericWorker, specialistWorker, GatewayServer.start(config.withOpenAiHttp(openAi), registry),
                     config.withMetricsPort(-1).withProbes(ProbeSettings.off()).withShadow(ShadowSettings.off()));
         } catch (IOException e) {
             genericWorker.close();
@@ -158,6 +180,16 @@ public final class AllInOne implements AutoCloseable {
 
     public int gatewayPort() {
         return gateway.port();
+    }
+
+    /** The OpenAI-compatible HTTP port, or -1 when it was not started. */
+    public int openAiPort() {
+        return gateway.openAiPort();
+    }
+
+    /** The OpenAI-compatible base URL (http://host:port/v1), or null when it was not started. */
+    public String openAiUrl() {
+        return gateway.openAiUrl();
     }
 
     public int genericWorkerPort() {

@@ -10,6 +10,7 @@ import dev.goldilocks.gateway.dispatch.DispatchMetrics;
 import dev.goldilocks.gateway.dispatch.Dispatcher;
 import dev.goldilocks.gateway.dispatch.LoadShedding;
 import dev.goldilocks.gateway.dispatch.WorkerPools;
+import dev.goldilocks.gateway.openai.OpenAiHttpServer;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.gateway.quality.EvalItem;
 import dev.goldilocks.gateway.quality.ProbeLog;
@@ -80,9 +81,12 @@ public final class GatewayServer implements AutoCloseable {
     private final ManagedChannel self;
     private final Server selfServer;
     private final CachedReport report;
+    private final OpenAiHttpServer openAi;
 
     private GatewayServer(ServingProcess process, WorkerPools pools, RouterFactory routing, ProbeRunner probes,
-                          ShadowRunner shadow, ManagedChannel self, Server selfServer, CachedReport report) {
+                          ShadowRunner shadow, ManagedChannel self, Server selfServer, CachedReport report,
+                          OpenAiHttpServer openAi) {
+        this.openAi = openAi;
         this.self = self;
         this.selfServer = selfServer;
         this.report = report;
@@ -142,11 +146,22 @@ public final class GatewayServer implements AutoCloseable {
         Server selfServer = InProcessServerBuilder.forName(selfName).executor(executor)
                 .maxInboundMessageSize(config.maxInboundBytes()).addService(api).build();
         ServingProcess process;
+        OpenAiHttpServer openAi = null;
         try {
             selfServer.start();
+            if (config.openAiHttp().enabled()) {
+                // HTTP clients' calls go through what the public port's do, in-process, as client traffic
+                openAi = OpenAiHttpServer.start(config.openAiHttp(), ServerInterceptors.intercept(api,
+                        Traffic.ignoreClaims()), config.maxInboundBytes(), config.routing().defaultPolicy(),
+                        config.routing().allowRequestPolicy() ? routing.router().policyNames().stream().sorted().toList()
+                                : List.of(), registry);
+            }
             process = ServingProcess.start("gateway", server, health, executor, registry, config.host(),
                     config.metricsPort(), config.drain());
         } catch (IOException e) {
+            if (openAi != null) {
+                openAi.close();
+            }
             selfServer.shutdownNow();
             report.close();
             routing.close();
@@ -171,7 +186,7 @@ public final class GatewayServer implements AutoCloseable {
                     config.shadow().maxConcurrent(), shadowSink(outcomes), self, internalKey, new SplittableRandom());
             shadowRef.set(shadow);
         }
-        return new GatewayServer(process, pools, routing, probes, shadow, self, selfServer, report);
+        return new GatewayServer(process, pools, routing, probes, shadow, self, selfServer, report, openAi);
     }
 
     /**
@@ -255,6 +270,16 @@ public final class GatewayServer implements AutoCloseable {
         return process.port();
     }
 
+    /** The OpenAI-compatible HTTP port, or -1 when this gateway serves none. */
+    public int openAiPort() {
+        return openAi == null ? -1 : openAi.port();
+    }
+
+    /** The OpenAI-compatible base URL (http://host:port/v1), or null when this gateway serves none. */
+    public String openAiUrl() {
+        return openAi == null ? null : openAi.url();
+    }
+
     /** The /metrics port, or -1 when this gateway serves none. */
     public int metricsPort() {
         return process.metricsPort();
@@ -281,7 +306,13 @@ public final class GatewayServer implements AutoCloseable {
         self.shutdownNow();
         selfServer.shutdownNow();
         report.close();
+        if (openAi != null) {
+            openAi.beginDrain(); // both surfaces drain at once
+        }
         process.close();
+        if (openAi != null) {
+            openAi.close();
+        }
         pools.close();
         routing.close();
     }

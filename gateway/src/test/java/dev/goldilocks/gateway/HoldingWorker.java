@@ -29,6 +29,7 @@ final class HoldingWorker extends WorkerGrpc.WorkerImplBase implements AutoClose
     private final ManagedChannel upstream;
     private final Server server;
     private final CountDownLatch cancelled = new CountDownLatch(1);
+    private final CountDownLatch firstChunk = new CountDownLatch(1);
 
     HoldingWorker(int realWorkerPort) throws IOException {
         this.upstream = NettyChannelBuilder.forAddress("127.0.0.1", realWorkerPort).usePlaintext().build();
@@ -42,6 +43,25 @@ final class HoldingWorker extends WorkerGrpc.WorkerImplBase implements AutoClose
     /** Counted down when a held generation's caller went away. */
     CountDownLatch cancelled() {
         return cancelled;
+    }
+
+    /** Counted down when a generation's first chunk has been passed on (it is held from then on). */
+    CountDownLatch firstChunk() {
+        return firstChunk;
+    }
+
+    /** Whether the real worker behind this one has no sequence in flight, polled until {@code seconds} pass. */
+    boolean upstreamIdleWithin(int seconds) throws InterruptedException {
+        WorkerGrpc.WorkerBlockingStub worker = WorkerGrpc.newBlockingStub(upstream);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < until) {
+            if (worker.withDeadlineAfter(5, TimeUnit.SECONDS).status(StatusRequest.getDefaultInstance()).getModelsList()
+                    .stream().allMatch(m -> m.getInFlight() == 0)) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
     }
 
     @Override
@@ -58,6 +78,7 @@ final class HoldingWorker extends WorkerGrpc.WorkerImplBase implements AutoClose
                     public void onNext(WorkerGenerateChunk chunk) {
                         if (first.getAndSet(false)) {
                             responses.onNext(chunk);
+                            firstChunk.countDown();
                         }
                     }
 

@@ -20,6 +20,9 @@ final class GatewayCommand implements Callable<Integer> {
                 config.toAbsolutePath().getParent()));
         DrainOnSignal drain = DrainOnSignal.install(server::close);
         System.out.println("gateway listening on port " + server.port());
+        if (server.openAiUrl() != null) {
+            System.out.println("OpenAI-compatible API: " + server.openAiUrl());
+        }
         drain.await();
         return 0;
     }

@@ -24,6 +24,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Prometheus /metrics port of the whole process; 0 for any, -1 for none (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
+    @Option(names = "--openai-port", defaultValue = "8000",
+            description = "OpenAI-compatible HTTP port (/v1/chat/completions, /v1/completions, /v1/models); 0 for any,"
+                    + " -1 for none (default: ${DEFAULT-VALUE}).")
+    int openAiPort;
+
     @Option(names = "--probes-per-second", defaultValue = "0.5",
             description = "Held-out items probed per second, on every candidate model; 0 for none (default: ${DEFAULT-VALUE}).")
     double probesPerSecond;
@@ -44,17 +49,20 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("serve: --exploration-floor must be between 0 and 0.5, got " + explorationFloor);
             return 2;
         }
-        AllInOne all = AllInOne.start(dir, host, port, metricsPort, probesPerSecond, explorationFloor);
+        AllInOne all = AllInOne.start(dir, host, port, metricsPort,
+                new AllInOne.Options(probesPerSecond, explorationFloor, openAiPort));
         DrainOnSignal drain = DrainOnSignal.install(all::close);
         System.out.printf("Goldilocks all-in-one is serving.%n"
                 + "  gateway (public API): %s:%d%n"
                 + "  worker, generic model: %s:%d%n"
                 + "  worker, specialists:   %s:%d%n"
                 + "  metrics (Prometheus):  %s%n"
+                + "  OpenAI-compatible API: %s%n"
                 + "  no API keys: the all-in-one is for loopback use.%n"
                 + "Try: ./goldilocks ask --target %s:%d \"What is 47 + 38?\"%n",
                 host, all.gatewayPort(), host, all.genericWorkerPort(), host, all.specialistWorkerPort(),
                 all.metricsPort() < 0 ? "none" : "http://" + host + ":" + all.metricsPort() + "/metrics",
+                all.openAiUrl() != null ? all.openAiUrl() : "off (--openai-port -1)",
                 host, all.gatewayPort());
         System.out.flush();
         drain.await();

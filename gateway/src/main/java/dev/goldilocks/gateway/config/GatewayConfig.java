@@ -27,26 +27,27 @@ import java.util.Optional;
  * @param workerTls          TLS to the workers: the CA their certificates chain to, and the gateway's own
  *                           certificate for mutual TLS
  * @param drain              how SIGTERM drains: pre-stop and grace periods
+ * @param openAiHttp         the OpenAI-compatible HTTP surface (off unless enabled)
  */
 public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] signingKey,
                             double workerDeadlineSeconds, Limits limits, RoutingSettings routing,
                             List<ModelRoute> models, int metricsPort, ProbeSettings probes, ShadowSettings shadow,
                             DispatchSettings dispatch, List<ApiKey> apiKeys, Optional<TlsFiles> tls,
-                            Optional<TlsFiles> workerTls, DrainSettings drain) {
+                            Optional<TlsFiles> workerTls, DrainSettings drain, OpenAiHttpSettings openAiHttp) {
 
-    public GatewayConfig {
-        signingKey = signingKey.clone();
-        models = List.copyOf(models);
-        apiKeys = List.copyOf(apiKeys);
-    }
-
-    /** A gateway that drains with the default settings. */
+    /** A gateway that drains with the default settings and has no OpenAI-compatible HTTP surface. */
     public GatewayConfig(String host, int port, int maxInboundBytes, byte[] signingKey, double workerDeadlineSeconds,
                          Limits limits, RoutingSettings routing, List<ModelRoute> models, int metricsPort,
                          ProbeSettings probes, ShadowSettings shadow, DispatchSettings dispatch, List<ApiKey> apiKeys,
                          Optional<TlsFiles> tls, Optional<TlsFiles> workerTls) {
         this(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, models, metricsPort,
-                probes, shadow, dispatch, apiKeys, tls, workerTls, DrainSettings.DEFAULT);
+                probes, shadow, dispatch, apiKeys, tls, workerTls, DrainSettings.DEFAULT, OpenAiHttpSettings.off());
+    }
+
+    public GatewayConfig {
+        signingKey = signingKey.clone();
+        models = List.copyOf(models);
+        apiKeys = List.copyOf(apiKeys);
     }
 
     @Override
@@ -60,53 +61,58 @@ public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] s
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, drain);
+                models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, drain, openAiHttp);
     }
 
     public GatewayConfig withProbes(ProbeSettings newProbes) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, newProbes, shadow, dispatch, apiKeys, tls, workerTls, drain);
+                models, metricsPort, newProbes, shadow, dispatch, apiKeys, tls, workerTls, drain, openAiHttp);
     }
 
     public GatewayConfig withShadow(ShadowSettings newShadow) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, newShadow, dispatch, apiKeys, tls, workerTls, drain);
+                models, metricsPort, probes, newShadow, dispatch, apiKeys, tls, workerTls, drain, openAiHttp);
     }
 
     public GatewayConfig withDispatch(DispatchSettings newDispatch) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, newDispatch, apiKeys, tls, workerTls, drain);
+                models, metricsPort, probes, shadow, newDispatch, apiKeys, tls, workerTls, drain, openAiHttp);
     }
 
     public GatewayConfig withApiKeys(List<ApiKey> newKeys) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, dispatch, newKeys, tls, workerTls, drain);
+                models, metricsPort, probes, shadow, dispatch, newKeys, tls, workerTls, drain, openAiHttp);
     }
 
     public GatewayConfig withTls(Optional<TlsFiles> newTls, Optional<TlsFiles> newWorkerTls) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, dispatch, apiKeys, newTls, newWorkerTls, drain);
+                models, metricsPort, probes, shadow, dispatch, apiKeys, newTls, newWorkerTls, drain, openAiHttp);
     }
 
     public GatewayConfig withMetricsPort(int newPort) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, newPort, probes, shadow, dispatch, apiKeys, tls, workerTls, drain);
+                models, newPort, probes, shadow, dispatch, apiKeys, tls, workerTls, drain, openAiHttp);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, drain);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, drain, openAiHttp);
     }
 
     public GatewayConfig withRouting(RoutingSettings newRouting) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, drain);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, drain, openAiHttp);
     }
 
     public GatewayConfig withModels(List<ModelRoute> newModels) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, drain);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, drain, openAiHttp);
     }
 
     public GatewayConfig withDrain(DrainSettings newDrain) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, newDrain);
+                models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, newDrain, openAiHttp);
+    }
+
+    public GatewayConfig withOpenAiHttp(OpenAiHttpSettings newOpenAiHttp) {
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, models,
+                metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, drain, newOpenAiHttp);
     }
 }

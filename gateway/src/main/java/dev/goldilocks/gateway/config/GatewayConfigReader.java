@@ -81,12 +81,13 @@ public final class GatewayConfigReader {
                 node.integer("max_concurrent", 1, 1, 1024)));
         List<ModelRoute> models = root.named("models", (name, node) -> model(name, node, routing.domains()));
         DrainSettings drain = DrainSettings.read(root);
+        OpenAiHttpSettings openAiHttp = root.section("openai_http", node -> OpenAiHttpSettings.read(node, host));
         root.finish();
         if (models.stream().filter(m -> m.role().equals("generic")).count() != 1) {
             throw root.error("models", "exactly one model must have role: generic");
         }
         return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, routing, models, metricsPort,
-                probes, shadow, dispatch, apiKeys, tls, workerTls, drain);
+                probes, shadow, dispatch, apiKeys, tls, workerTls, drain, openAiHttp);
     }
 
     private static DispatchSettings dispatch(ConfigNode node) {
