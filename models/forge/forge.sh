@@ -12,6 +12,11 @@ while read -r p; do
   case "$p" in ''|'#'*) continue ;; esac
   [ -f "/usr/share/doc/$p/copyright" ] || missing+=("$p")
 done < "$here/legal-packages.txt"
+# The router's training set reads the files of every package in routing-packages.txt.
+while read -r use p; do
+  case "$use" in ''|'#'*) continue ;; esac
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done < "$here/routing-packages.txt"
 if [ ${#missing[@]} -gt 0 ]; then
   echo "forge: installing ${missing[*]}"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo

@@ -64,8 +64,7 @@ final class RouterFactory implements AutoCloseable {
                 throw new IOException("routing.classifier: cannot load the MiniLM encoder: " + e.getMessage(), e);
             }
             ClassifierFile.Contents c = ClassifierFile.read(file);
-            classifier = new TieredClassifier(c.domains(), c.ngrams(), c.lexical(), c.lexicalThreshold(), encoder,
-                    c.head());
+            classifier = TieredClassifier.of(c, encoder);
         }
         return new RouterFactory(new Router(catalog, classifier, policies, s.defaultPolicy()), stats, encoder);
     }

@@ -63,7 +63,7 @@ public final class BanditPolicy implements RoutingPolicy {
             numbers.put("quality." + candidates.get(i).name(), estimates.get(i).quality());
             numbers.put("utility." + candidates.get(i).name(), estimates.get(i).utility(lambda, mu));
         }
-        return new RouteDecision(p.domain(), p.confidence(), candidates.get(chosen).name(), NAME, "",
+        return new RouteDecision(p, candidates.get(chosen).name(), NAME, "",
                 String.format("%s (propensity %.2f)", how, propensity), propensity, numbers, Optional.empty());
     }
 

@@ -24,7 +24,7 @@ public final class CascadePolicy extends SpecialistPolicy {
 
     @Override
     RouteDecision chooseWith(DomainPrediction p, CandidateModel specialist, ModelCatalog catalog) {
-        return new RouteDecision(p.domain(), p.confidence(), specialist.name(), NAME, "",
+        return new RouteDecision(p, specialist.name(), NAME, "",
                 String.format("specialist first; escalate below mean logprob %.2f", minMeanLogprob), 1.0, Map.of(),
                 Optional.of(new RouteDecision.Escalation(catalog.generic().name(), minMeanLogprob)));
     }

@@ -51,7 +51,7 @@ public final class UtilityPolicy implements RoutingPolicy {
                 best = m.name();
             }
         }
-        return new RouteDecision(p.domain(), p.confidence(), best, NAME, "",
+        return new RouteDecision(p, best, NAME, "",
                 String.format("highest estimated utility %.3f", bestUtility), 1.0, estimates, Optional.empty());
     }
 
