@@ -12,17 +12,14 @@ while read -r p; do
   case "$p" in ''|'#'*) continue ;; esac
   [ -f "/usr/share/doc/$p/copyright" ] || missing+=("$p")
 done < "$here/legal-packages.txt"
-# The router's training set reads the files of every package in routing-packages.txt.
-while read -r use p; do
-  case "$use" in ''|'#'*) continue ;; esac
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done < "$here/routing-packages.txt"
 if [ ${#missing[@]} -gt 0 ]; then
   echo "forge: installing ${missing[*]}"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo
   $sudo_cmd apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "${missing[@]}"
 fi
+# The router's training set reads the files of every package in routing-packages.txt.
+"$here/routing-set.sh" --install-only
 [ -f /usr/lib/jvm/java-17-openjdk-amd64/lib/src.zip ] || { echo "forge: needs the JDK sources (openjdk-17-source)"; exit 1; }
 
 # Debian's python3 (not a pyenv one) is the one that sees python3-torch; two threads, as on CI machines.

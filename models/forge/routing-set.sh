@@ -2,6 +2,7 @@
 # Rewrites the router's labelled sets (models/routing/{train,test,user-heldout}.jsonl) from the Debian
 # packages named in routing-packages.txt (installed first when missing), then retrain the classifier
 # with ./goldilocks train-router. About a minute; nothing is downloaded apart from those packages.
+# --install-only: install the missing packages and stop (forge.sh uses it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 missing=()
@@ -15,5 +16,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+[ "${1:-}" = "--install-only" ] && exit 0
 cd "$here"
 exec /usr/bin/python3 -u routing_set.py "$@"

@@ -66,7 +66,10 @@ public final class ClassifierTrainer {
                 labels(fit), domains.size(), BUCKETS, 1e-5, 200, 0.05);
         lexical.calibrate(validation.stream().map(p -> ngrams.features(p.prompt())).toList(), labels(validation));
 
-        Map<String, float[]> embeddings = embed(List.of(fit, validation, corpusTest, userHeldout));
+        // The sets the classifier is calibrated and measured on are embedded one prompt at a time, as the gateway
+        // embeds them: the quantized encoder's batched vectors differ slightly from lone ones.
+        Map<String, float[]> embeddings = embed(List.of(fit), BATCH);
+        embeddings.putAll(embed(List.of(validation, corpusTest, userHeldout), 1));
         LinearSoftmax head = LinearSoftmax.train(features(fit, embeddings), labels(fit), domains.size(),
                 encoder.dimensions(), 1e-4, 300, 0.05);
         head.calibrate(features(validation, embeddings), labels(validation));
@@ -130,16 +133,16 @@ public final class ClassifierTrainer {
         return answered > 0 && (double) correct / answered >= LEXICAL_TARGET_ACCURACY;
     }
 
-    /** Embeds every distinct prompt once, in batches. */
-    private Map<String, float[]> embed(List<List<LabelledPrompt>> sets) {
+    /** Embeds every distinct prompt once, {@code batch} at a time. */
+    private Map<String, float[]> embed(List<List<LabelledPrompt>> sets, int batch) {
         List<String> distinct = new ArrayList<>(new LinkedHashSet<>(
                 sets.stream().flatMap(List::stream).map(LabelledPrompt::prompt).toList()));
         Map<String, float[]> out = new HashMap<>();
-        for (int i = 0; i < distinct.size(); i += BATCH) {
-            List<String> batch = distinct.subList(i, Math.min(distinct.size(), i + BATCH));
-            float[][] vectors = encoder.embed(batch);
-            for (int k = 0; k < batch.size(); k++) {
-                out.put(batch.get(k), vectors[k]);
+        for (int i = 0; i < distinct.size(); i += batch) {
+            List<String> texts = distinct.subList(i, Math.min(distinct.size(), i + batch));
+            float[][] vectors = encoder.embed(texts);
+            for (int k = 0; k < texts.size(); k++) {
+                out.put(texts.get(k), vectors[k]);
             }
         }
         return out;
