@@ -121,7 +121,7 @@ def overview():
         panel("Latency: error budget burn rate", "short", [
             (f"goldilocks:slo_ttft_slow:ratio_rate{w} / 0.01", w) for w in ("5m", "1h", "6h")],
               "First tokens slower than 1.07 s as a multiple of the 99% objective's budget."),
-        row(PENDING_ROW),
+        row("Admission and dispatch"),
         panel("Requests shed at the gateway by reason", "reqps",
               [(rate("goldilocks_load_shed_total", "", "model, reason"), "{{model}}: {{reason}}")]),
         panel("Worker endpoints by breaker state", "short",
@@ -165,7 +165,7 @@ def workers():
             (rate("goldilocks_worker_generated_tokens_total", sel, "model"), "generated: {{model}}"),
             (rate("goldilocks_worker_prompt_tokens_total", sel, "model"), "prompt: {{model}}")]),
         panel("Compute time (p95)", "s", quantiles("goldilocks_worker_compute_seconds", sel, "model, rpc", (0.95,))),
-        row(PENDING_ROW),
+        row("Models"),
         panel("Device per model", "short", [(f"goldilocks_worker_model_info{{{sel}}}", "{{model}}: {{device}}")],
               "The device each model really runs on (cuda:N, or cpu after a CUDA fallback).",
               kind="table", options={"showHeader": True}),
@@ -237,10 +237,17 @@ def routing():
         panel("Probe reference log-likelihood per byte", "suffix: nats/B",
               [(f'model_domain:goldilocks_probe_loglik_per_byte:mean1h{{domain=~"$domain"}}', "{{model}} on {{domain}}")],
               "Higher is better; comparable across models that share a tokenizer or not, since it is per byte."),
-        row(PENDING_ROW),
-        panel("Classifier confidence", "percentunit",
-              quantiles("goldilocks_classifier_confidence", 'domain=~"$domain"', "domain", (0.1, 0.5)),
-              "The calibrated confidence of the domain classifier's decisions."),
+        row("Classifier (drift)"),
+        panel("Classifier confidence", "percent",
+              quantiles("goldilocks_classifier_confidence_percent", 'domain=~"$domain"', "domain, tier",
+                        (0.1, 0.5)),
+              "The calibrated confidence of the domain classifier on client prompts, per domain and tier "
+              "(lexical or embedding); falling quantiles mean traffic is moving away from what the router knows."),
+        panel("Share of prompts that fit no domain well", "percentunit",
+              [(ratio("goldilocks_classifier_predictions_total", 'domain=~"$domain", outcome="uncertain"',
+                      'domain=~"$domain"', "domain"), "{{domain}}")],
+              "Low top score or close top two: the route says uncertain, and the threshold policy sends them "
+              "to the generic model."),
     ], [variable("domain", "Domain", "label_values(goldilocks_requests_total, domain)")])
 
 

@@ -94,9 +94,10 @@ def legal_packages():
     return packages
 
 
-def legal_documents():
-    """Licence texts first, then every package's copyright file with paragraphs already seen removed
-    (the same GPL paragraphs stand in hundreds of copyright files)."""
+def legal_documents(packages=None):
+    """Licence texts first, then every package's copyright file (of `packages`, by default the forge's
+    fixed list) with paragraphs already seen removed (the same GPL paragraphs stand in hundreds of
+    copyright files)."""
     seen_paragraphs = set()
     docs = []
 
@@ -115,7 +116,7 @@ def legal_documents():
             with open(path, encoding="utf-8", errors="replace") as f:
                 docs.append(Document("license:" + os.path.basename(path), "legal",
                                      clean(unseen_paragraphs(f.read())[:MAX_DOC_CHARS])))
-    for package in legal_packages():
+    for package in packages if packages is not None else legal_packages():
         path = os.path.join(DOC_DIR, package, "copyright")
         with open(path, encoding="utf-8", errors="replace") as f:
             text = unseen_paragraphs(f.read())

@@ -18,6 +18,7 @@ import arithmetic
 import bpe
 import corpora
 import evalsets
+import routing_set
 import evaluate
 import gpt
 import train
@@ -179,9 +180,7 @@ def main():
     eval_sets["math"] = evalsets.math_items(args.seed, 400)
     for domain, items in eval_sets.items():
         write_jsonl(os.path.join(out, "eval", domain + ".jsonl"), items)
-    route_train, route_test = evalsets.routing_sets(documents, args.seed, 650, 130)
-    write_jsonl(os.path.join(out, "routing", "train.jsonl"), route_train)
-    write_jsonl(os.path.join(out, "routing", "test.jsonl"), route_test)
+    routing_set.write_sets(os.path.join(out, "routing"), args.seed)
 
     streams = build_streams(tokenizer, documents, math_examples)
     stream_tokens = {d: int(len(s.ids)) for d, s in streams.items() if hasattr(s, "ids")}
@@ -194,7 +193,8 @@ def main():
     manifest = {"format": 1, "seed": args.seed, "tokenizer": {"file": "tokenizer.json",
                 "sha256": sha256(tokenizer_path), "vocab_size": tokenizer.vocab_size, "eos_token_id": bpe.EOS_ID},
                 "context": CONTEXT, "eval": {d: "eval/%s.jsonl" % d for d in DOMAINS},
-                "routing": {"train": "routing/train.jsonl", "test": "routing/test.jsonl"}, "models": {}}
+                "routing": {"train": "routing/train.jsonl", "test": "routing/test.jsonl",
+                            "user_heldout": "routing/user-heldout.jsonl"}, "models": {}}
     for index, (name, spec) in enumerate(MODELS.items()):
         if (args.only and name not in args.only) or (args.resume and finished(out, old, name)):
             log("keeping %s" % name)

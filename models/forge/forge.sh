@@ -18,6 +18,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "${missing[@]}"
 fi
+# The router's training set reads the files of every package in routing-packages.txt.
+"$here/routing-set.sh" --install-only
 [ -f /usr/lib/jvm/java-17-openjdk-amd64/lib/src.zip ] || { echo "forge: needs the JDK sources (openjdk-17-source)"; exit 1; }
 
 # Debian's python3 (not a pyenv one) is the one that sees python3-torch; two threads, as on CI machines.

@@ -76,8 +76,7 @@ final class RouterFactory implements AutoCloseable {
                 throw new IOException("routing.classifier: cannot load the MiniLM encoder: " + e.getMessage(), e);
             }
             ClassifierFile.Contents c = ClassifierFile.read(file);
-            TieredClassifier tiered = new TieredClassifier(c.domains(), c.ngrams(), c.lexical(), c.lexicalThreshold(),
-                    encoder, c.head());
+            TieredClassifier tiered = TieredClassifier.of(c, encoder);
             warmUp(tiered);
             classifier = tiered;
         }

@@ -10,8 +10,8 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * Classification latency of the committed classifier on the held-out routing prompts and on prompts of
- * exactly 64 MiniLM tokens: one prompt at a time and in batches of 16; the tiered classifier (what the
+ * Classification latency of the committed classifier on the user-style held-out prompts and on prompts of
+ * exactly 64 MiniLM tokens made from them: one prompt at a time and in batches of 16; the tiered classifier (what the
  * gateway runs) and the embedding tier alone.
  */
 public final class RouterBenchmark {
@@ -26,22 +26,21 @@ public final class RouterBenchmark {
         Path models = Path.of(System.getProperty("goldilocks.models", "models"));
         Path results = Path.of(args.length > 0 ? args[0] : "load-tests/results");
         Path file = models.resolve("router/domain-classifier.json");
-        List<String> heldOut = LabelledPrompt.read(models.resolve("routing/test.jsonl")).stream()
+        List<String> heldOut = LabelledPrompt.read(models.resolve("routing/user-heldout.jsonl")).stream()
                 .map(LabelledPrompt::prompt).toList();
         Report report = new Report("Router benchmark", "load-tests/run.sh router");
         try (MiniLmEncoder encoder = MiniLmEncoder.load(2, ClassifierFile.encoderMaxTokens(file))) {
             ClassifierFile.Contents c = ClassifierFile.read(file);
-            TieredClassifier tiered = new TieredClassifier(c.domains(), c.ngrams(), c.lexical(), c.lexicalThreshold(),
-                    encoder, c.head());
+            TieredClassifier tiered = TieredClassifier.of(c, encoder);
             List<String> long64 = sixtyFourTokenPrompts(heldOut);
             report.section("Classification latency",
                     "Per prompt, in milliseconds, after a warm-up pass; " + PASSES + " passes over each prompt set."
                     + " The encoder runs with 2 intra-op threads. Batched: " + BATCH + " prompts per call, the latency"
-                    + " of a call divided by its size. *64-token prompts*: held-out prompts repeated and cut to exactly"
-                    + " 64 MiniLM tokens. *tiered* is what the gateway runs; *embedding only* forces every prompt"
+                    + " of a call divided by its size. *64-token prompts*: user-style held-out prompts repeated and cut to"
+                    + " exactly 64 MiniLM tokens. *tiered* is what the gateway runs; *embedding only* forces every prompt"
                     + " through MiniLM.");
             report.header("prompts", "classifier", "mode", "p50 ms", "p99 ms", "answered by the lexical tier");
-            for (var set : List.of(new Object[] {"held-out routing set", heldOut}, new Object[] {"64-token prompts", long64})) {
+            for (var set : List.of(new Object[] {"user-style held-out set", heldOut}, new Object[] {"64-token prompts", long64})) {
                 String name = (String) set[0];
                 @SuppressWarnings("unchecked")
                 List<String> prompts = (List<String>) set[1];

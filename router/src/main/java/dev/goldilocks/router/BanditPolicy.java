@@ -63,7 +63,7 @@ public final class BanditPolicy implements RoutingPolicy {
         List<String> names = arms.distribution().candidates();
         int k = names.size();
         if (k == 1) {
-            return new RouteDecision(p.domain(), p.confidence(), names.get(0), NAME, "",
+            return new RouteDecision(p, names.get(0), NAME, "",
                     "no specialist for " + p.domain() + ": generic", arms.distribution(), names.get(0),
                     arms.estimates(), Optional.empty());
         }
@@ -77,7 +77,7 @@ public final class BanditPolicy implements RoutingPolicy {
             chosen = ActionDistribution.of(arms.winProbabilities()).inverse((u - floor) / (1 - floor));
             how = "Thompson draw";
         }
-        return new RouteDecision(p.domain(), p.confidence(), chosen, NAME, "",
+        return new RouteDecision(p, chosen, NAME, "",
                 String.format("%s (propensity %.3f)", how, arms.distribution().probability(chosen)),
                 arms.distribution(), chosen, arms.estimates(), Optional.empty());
     }

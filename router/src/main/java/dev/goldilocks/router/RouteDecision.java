@@ -6,8 +6,7 @@ import java.util.Optional;
 /**
  * A routing decision, with everything needed to explain and attribute it.
  *
- * @param domain       the domain the prompt was assigned to
- * @param confidence   the classifier's confidence in it
+ * @param prediction   the domain the prompt was assigned to, with the classifier's confidence, runner-up and tier
  * @param model        the model to call: the chosen one, or after a fallback or an escalation the one that answers
  * @param policy       the policy that chose it
  * @param arm          the experiment arm; empty outside experiments
@@ -19,7 +18,7 @@ import java.util.Optional;
  * @param estimates    the numbers the policy used (for example estimated utility per model)
  * @param escalation   for a cascade: when and where to escalate after the first answer; empty otherwise
  */
-public record RouteDecision(String domain, double confidence, String model, String policy, String arm,
+public record RouteDecision(DomainPrediction prediction, String model, String policy, String arm,
                             String reason, ActionDistribution distribution, String chosenModel,
                             Map<String, Double> estimates, Optional<Escalation> escalation) {
 
@@ -38,8 +37,18 @@ public record RouteDecision(String domain, double confidence, String model, Stri
     /** A decision with probability 1 for {@code model}. */
     public static RouteDecision certain(DomainPrediction p, String model, String policy, String reason,
                                         Map<String, Double> estimates, Optional<Escalation> escalation) {
-        return new RouteDecision(p.domain(), p.confidence(), model, policy, "", reason,
-                ActionDistribution.certain(model), model, estimates, escalation);
+        return new RouteDecision(p, model, policy, "", reason, ActionDistribution.certain(model), model, estimates,
+                escalation);
+    }
+
+    /** The domain the prompt was assigned to. */
+    public String domain() {
+        return prediction.domain();
+    }
+
+    /** The classifier's confidence in the domain. */
+    public double confidence() {
+        return prediction.confidence();
     }
 
     /** The probability with which the policy chose {@link #chosenModel}: the logged propensity. */
@@ -50,19 +59,19 @@ public record RouteDecision(String domain, double confidence, String model, Stri
     /** The decision for the model a cascade escalated to. */
     public RouteDecision escalated() {
         String to = escalation.orElseThrow().model();
-        return new RouteDecision(domain, confidence, to, policy, arm, reason + "; escalated to " + to, distribution,
+        return new RouteDecision(prediction, to, policy, arm, reason + "; escalated to " + to, distribution,
                 chosenModel, estimates, Optional.empty());
     }
 
     /** The decision for the generic model when the chosen one could not serve. */
     public RouteDecision fallenBackTo(String generic) {
-        return new RouteDecision(domain, confidence, generic, policy, arm, reason + "; fell back to " + generic,
+        return new RouteDecision(prediction, generic, policy, arm, reason + "; fell back to " + generic,
                 distribution, chosenModel, estimates, Optional.empty());
     }
 
     public RouteDecision withReason(String newReason) {
-        return new RouteDecision(domain, confidence, model, policy, arm, newReason, distribution, chosenModel,
-                estimates, escalation);
+        return new RouteDecision(prediction, model, policy, arm, newReason, distribution, chosenModel, estimates,
+                escalation);
     }
 
     /**
@@ -72,10 +81,10 @@ public record RouteDecision(String domain, double confidence, String model, Stri
      */
     RouteDecision drawn(ActionDistribution drawnFrom, String drawnModel, double floor) {
         if (drawnModel.equals(model)) {
-            return new RouteDecision(domain, confidence, model, policy, arm, reason, drawnFrom, drawnModel, estimates,
+            return new RouteDecision(prediction, model, policy, arm, reason, drawnFrom, drawnModel, estimates,
                     escalation);
         }
-        return new RouteDecision(domain, confidence, drawnModel, policy, arm,
+        return new RouteDecision(prediction, drawnModel, policy, arm,
                 String.format("exploration draw (floor %.3f): %s instead of %s (%s)", floor, drawnModel, model, reason),
                 drawnFrom, drawnModel, estimates, Optional.empty());
     }

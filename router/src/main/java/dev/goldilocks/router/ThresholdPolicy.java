@@ -1,6 +1,9 @@
 package dev.goldilocks.router;
 
-/** The specialist only when the classifier is confident enough (confidence >= tau); otherwise the generic model. */
+/**
+ * The specialist only when the classifier is confident enough (confidence >= tau) and the prompt fits its
+ * domain well (not flagged uncertain); otherwise the generic model.
+ */
 public final class ThresholdPolicy extends SpecialistPolicy {
 
     public static final String NAME = "threshold";
@@ -23,6 +26,11 @@ public final class ThresholdPolicy extends SpecialistPolicy {
 
     @Override
     RouteDecision chooseWith(DomainPrediction p, CandidateModel specialist, ModelCatalog catalog) {
+        if (p.uncertain()) {
+            return RouteDecision.of(p, catalog.generic().name(), NAME, String.format(
+                    "fits no domain well (%s %.2f, %s %.2f): generic", p.domain(), p.confidence(), p.runnerUp(),
+                    p.runnerUpConfidence()));
+        }
         return p.confidence() >= tau
                 ? RouteDecision.of(p, specialist.name(), NAME, String.format("confidence %.2f >= %.2f: specialist",
                         p.confidence(), tau))

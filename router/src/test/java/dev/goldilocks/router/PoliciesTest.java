@@ -29,6 +29,17 @@ class PoliciesTest {
     }
 
     @Test
+    void thresholdSendsAPromptThatFitsNoDomainWellToTheGenericModelWhateverItsConfidence() {
+        DomainPrediction torn = new DomainPrediction("math", 0.9, "code", 0.85, DomainPrediction.EMBEDDING, true, "t");
+        RouteDecision d = new ThresholdPolicy(0.5).choose(torn, CATALOG);
+        assertThat(d.model()).isEqualTo("big");
+        assertThat(d.reason()).contains("fits no domain well");
+        assertThat(d.prediction()).isEqualTo(torn);
+        assertThat(new SpecialistByDomainPolicy().choose(torn, CATALOG).model())
+                .as("specialist-by-domain ignores confidence by design").isEqualTo("math-small");
+    }
+
+    @Test
     void cascadeStartsWithTheSpecialistAndNamesWhereToEscalate() {
         RouteDecision d = new CascadePolicy(-1.5).choose(math(0.9), CATALOG);
         assertThat(d.model()).isEqualTo("math-small");

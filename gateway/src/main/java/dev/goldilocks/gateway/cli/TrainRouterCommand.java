@@ -10,13 +10,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "train-router", mixinStandardHelpOptions = true,
-        description = "Trains the domain classifier on the labelled routing set and writes its file and report.")
+        description = "Trains the domain classifier on the labelled routing sets and writes its file, report and charts.")
 final class TrainRouterCommand implements Callable<Integer> {
 
     static final String BEGIN = "<!-- train-router:begin -->";
     static final String END = "<!-- train-router:end -->";
 
-    @Option(names = "--routing", defaultValue = "models/routing", description = "Folder with train.jsonl and test.jsonl.")
+    @Option(names = "--routing", defaultValue = "models/routing", description = "Folder with train.jsonl, test.jsonl and user-heldout.jsonl.")
     Path routing;
 
     @Option(names = "--out", defaultValue = "models/router/domain-classifier.json", description = "The classifier file.")
@@ -26,6 +26,10 @@ final class TrainRouterCommand implements Callable<Integer> {
             description = "A Markdown file whose measured section is rewritten (between the train-router markers).")
     Path readme;
 
+    @Option(names = "--charts", defaultValue = "router/docs",
+            description = "Folder for the reliability and accuracy-at-coverage charts (SVG) the report shows.")
+    Path charts;
+
     @Option(names = "--max-tokens", defaultValue = "128", description = "Encoder truncation (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
@@ -34,14 +38,16 @@ final class TrainRouterCommand implements Callable<Integer> {
         try (MiniLmEncoder encoder = MiniLmEncoder.load(Runtime.getRuntime().availableProcessors(), maxTokens)) {
             ClassifierTrainer.Result result = ClassifierTrainer.trainAndWrite(routing, out,
                     GatewayConfigReader.DEFAULT_DOMAINS, encoder, maxTokens);
-            System.out.println(result.report());
+            String report = result.report().markdown();
+            System.out.println(report);
             System.out.println("classifier written to " + out);
+            System.out.println("charts written: " + ClassifierTrainer.writeCharts(result.report(), charts));
             if (Files.exists(readme)) {
                 String text = Files.readString(readme);
                 int start = text.indexOf(BEGIN);
                 int end = text.indexOf(END);
                 if (start >= 0 && end > start) {
-                    Files.writeString(readme, text.substring(0, start + BEGIN.length()) + "\n" + result.report() + "\n"
+                    Files.writeString(readme, text.substring(0, start + BEGIN.length()) + "\n" + report + "\n"
                             + text.substring(end));
                     System.out.println("measurements written into " + readme);
                 }

@@ -3,6 +3,7 @@ package dev.goldilocks.gateway.service;
 import dev.goldilocks.gateway.quality.Traffic;
 import dev.goldilocks.proto.v1.Route;
 import dev.goldilocks.proto.v1.Timing;
+import dev.goldilocks.router.DomainPrediction;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayMetrics {
 
     private static final String NONE = "none";
+    private static final double[] CONFIDENCE_BUCKETS = {30, 40, 50, 60, 70, 80, 90, 95, 99, 100};
     private final MeterRegistry registry;
 
     public GatewayMetrics(MeterRegistry registry) {
@@ -37,6 +39,22 @@ public final class GatewayMetrics {
                 .tags(routeTags(route)).tags("rpc", rpc, "outcome", code.name().toLowerCase(Locale.ROOT),
                         "fallback", Boolean.toString(route.getFallback()), "traffic", traffic.label())
                 .register(registry).increment();
+    }
+
+    /**
+     * What the classifier made of a client's prompt: domains, confidence per domain and tier, and whether the
+     * prompt fit its domain well. Ops read drift from it (traffic moving away from what the router knows).
+     * The confidence is recorded in percent because Micrometer rounds a summary's values up to whole numbers
+     * before it fills histogram buckets (micrometer#3680): a ratio would land in the top bucket every time.
+     */
+    void classified(DomainPrediction p) {
+        Tags tags = Tags.of("domain", label(p.domain()), "tier", p.tier());
+        DistributionSummary.builder("goldilocks.classifier.confidence")
+                .description("The classifier's confidence in the domain of client prompts").baseUnit("percent")
+                .tags(tags).scale(100).serviceLevelObjectives(CONFIDENCE_BUCKETS).register(registry).record(p.confidence());
+        Counter.builder("goldilocks.classifier.predictions")
+                .description("Client prompts classified; outcome uncertain: the prompt fits no domain well")
+                .tags(tags).tag("outcome", p.uncertain() ? "uncertain" : "confident").register(registry).increment();
     }
 
     void requestTimed(Traffic traffic, String rpc, Route route, Timing t) {

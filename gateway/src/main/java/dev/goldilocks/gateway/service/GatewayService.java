@@ -130,7 +130,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         try {
             validator.check(request);
             refuseIfSaturated(request.getModel(), counted);
-            decision = decide(request.getPrompt(), request.getDomainHint(), request.getModel(), request.getPolicy());
+            decision = decide(traffic, request.getPrompt(), request.getDomainHint(), request.getModel(), request.getPolicy());
         } catch (StatusRuntimeException e) {
             client.onError(e);
             return;
@@ -187,7 +187,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         try {
             validator.check(request);
             refuseIfSaturated(request.getModel(), counted);
-            decision = decide(request.getPrompt(), request.getDomainHint(), request.getModel(), "");
+            decision = decide(traffic, request.getPrompt(), request.getDomainHint(), request.getModel(), "");
         } catch (StatusRuntimeException e) {
             responses.onError(e);
             return;
@@ -280,8 +280,13 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         responses.onCompleted();
     }
 
-    private RouteDecision decide(String prompt, String hint, String pinned, String policy) {
-        return pinned.isEmpty() ? router.route(prompt, hint, policy) : router.pinned(prompt, hint, pinned);
+    /** Routes a request; a client's prompt also feeds the drift signal (what the classifier made of it). */
+    private RouteDecision decide(Traffic traffic, String prompt, String hint, String pinned, String policy) {
+        RouteDecision decision = pinned.isEmpty() ? router.route(prompt, hint, policy) : router.pinned(prompt, hint, pinned);
+        if (traffic == Traffic.CLIENT) {
+            outcomes.metrics().classified(decision.prediction());
+        }
+        return decision;
     }
 
 

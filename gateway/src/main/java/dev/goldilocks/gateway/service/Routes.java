@@ -20,6 +20,10 @@ final class Routes {
                 .setReason(d.reason())
                 .setPropensity(d.propensity())
                 .putAllEstimates(d.estimates())
+                .setRunnerUp(d.prediction().runnerUp())
+                .setRunnerUpConfidence((float) d.prediction().runnerUpConfidence())
+                .setClassifierTier(d.prediction().tier())
+                .setUncertain(d.prediction().uncertain())
                 .build();
     }
 }

@@ -15,13 +15,16 @@ import java.util.List;
 
 /**
  * The trained classifier's versioned file: domains, the lexical tier (n-gram hashing, weights,
- * temperature, threshold) and the embedding head (weights, temperature), weights as base64 float32.
- * The encoder itself is not in the file: it is the MiniLM artifact named in it.
+ * temperature, threshold), the embedding head (weights, temperature) and when a prompt fits no domain
+ * well (abstention), weights as base64 float32. The encoder itself is not in the file: it is the MiniLM
+ * artifact named in it. Version 2 added the abstention; a version 1 file reads with {@link #V1_ABSTENTION}.
  */
 public final class ClassifierFile {
 
     public static final String FORMAT = "goldilocks-domain-classifier";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** Version 1 files flagged nothing: no prompt is uncertain. */
+    public static final TieredClassifier.Abstention V1_ABSTENTION = new TieredClassifier.Abstention(0, 0);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ClassifierFile() {
@@ -29,7 +32,7 @@ public final class ClassifierFile {
 
     /** What the file holds besides the encoder. */
     public record Contents(List<String> domains, HashedNgrams ngrams, LinearSoftmax lexical, double lexicalThreshold,
-                           LinearSoftmax head, JsonNode measurements) {
+                           LinearSoftmax head, TieredClassifier.Abstention abstention, JsonNode measurements) {
     }
 
     public static void write(Path file, Contents c, String encoderName, int encoderMaxTokens) throws IOException {
@@ -45,9 +48,13 @@ public final class ClassifierFile {
         lexical.put("buckets", c.ngrams().buckets());
         lexical.put("min_n", c.ngrams().minN());
         lexical.put("max_n", c.ngrams().maxN());
+        lexical.put("max_word_n", c.ngrams().maxWordN());
         lexical.put("threshold", c.lexicalThreshold());
         linear(lexical, c.lexical());
         linear(root.putObject("embedding_head"), c.head());
+        ObjectNode abstain = root.putObject("abstention");
+        abstain.put("min_confidence", c.abstention().minConfidence());
+        abstain.put("min_margin", c.abstention().minMargin());
         root.set("measurements", c.measurements());
         Files.createDirectories(file.toAbsolutePath().getParent());
         JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
@@ -55,16 +62,20 @@ public final class ClassifierFile {
 
     public static Contents read(Path file) throws IOException {
         JsonNode root = JSON.readTree(file.toFile());
-        if (!FORMAT.equals(root.path("format").asText()) || root.path("version").asInt() != VERSION) {
-            throw new IOException(file + ": not a " + FORMAT + " version " + VERSION + " file");
+        int version = root.path("version").asInt();
+        if (!FORMAT.equals(root.path("format").asText()) || version < 1 || version > VERSION) {
+            throw new IOException(file + ": not a " + FORMAT + " file of version 1 to " + VERSION);
         }
         List<String> domains = new ArrayList<>();
         root.get("domains").forEach(d -> domains.add(d.asText()));
         JsonNode lexical = root.get("lexical");
         HashedNgrams ngrams = new HashedNgrams(lexical.get("buckets").asInt(), lexical.get("min_n").asInt(),
-                lexical.get("max_n").asInt());
+                lexical.get("max_n").asInt(), lexical.path("max_word_n").asInt(0));
+        JsonNode abstain = root.path("abstention");
+        TieredClassifier.Abstention abstention = abstain.isMissingNode() ? V1_ABSTENTION
+                : new TieredClassifier.Abstention(abstain.get("min_confidence").asDouble(), abstain.get("min_margin").asDouble());
         return new Contents(domains, ngrams, linear(lexical), lexical.get("threshold").asDouble(),
-                linear(root.get("embedding_head")), root.get("measurements"));
+                linear(root.get("embedding_head")), abstention, root.get("measurements"));
     }
 
     public static int encoderMaxTokens(Path file) throws IOException {

@@ -35,6 +35,24 @@ public record Evaluation(List<String> domains, int[][] confusion) {
         return total() == 0 ? 0 : (double) right / total();
     }
 
+    /** The share of prompts of domain {@code i} (by index) that were assigned to it. */
+    public double recall(int i) {
+        int actual = 0;
+        for (int v : confusion[i]) {
+            actual += v;
+        }
+        return actual == 0 ? 0 : (double) confusion[i][i] / actual;
+    }
+
+    /** The lowest per-domain accuracy (recall). */
+    public double minRecall() {
+        double min = 1;
+        for (int i = 0; i < confusion.length; i++) {
+            min = Math.min(min, recall(i));
+        }
+        return min;
+    }
+
     public double macroF1() {
         double sum = 0;
         for (int c = 0; c < confusion.length; c++) {

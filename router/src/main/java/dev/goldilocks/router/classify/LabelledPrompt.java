@@ -9,13 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One line of the labelled routing set (models/routing/*.jsonl).
+ * One line of a labelled routing set (models/routing/*.jsonl).
  *
  * @param id     stable id
- * @param prompt the prompt as a user would write it
+ * @param prompt the prompt
  * @param domain its domain
+ * @param source where it came from (a corpus, a template family, the hand-written set)
+ * @param group  what it was made from (a document or a template frame): validation holds out whole groups
  */
-public record LabelledPrompt(String id, String prompt, String domain) {
+public record LabelledPrompt(String id, String prompt, String domain, String source, String group) {
 
     public static List<LabelledPrompt> read(Path jsonl) throws IOException {
         ObjectMapper json = new ObjectMapper();
@@ -23,7 +25,9 @@ public record LabelledPrompt(String id, String prompt, String domain) {
         for (String line : Files.readAllLines(jsonl)) {
             if (!line.isBlank()) {
                 JsonNode n = json.readTree(line);
-                out.add(new LabelledPrompt(n.get("id").asText(), n.get("prompt").asText(), n.get("domain").asText()));
+                String id = n.get("id").asText();
+                out.add(new LabelledPrompt(id, n.get("prompt").asText(), n.get("domain").asText(),
+                        n.path("source").asText(""), n.path("group").asText(id)));
             }
         }
         return out;

@@ -8,9 +8,23 @@ import java.util.List;
 /**
  * Two tiers: hashed character n-grams with a linear model answer in microseconds when they are sure
  * (calibrated probability at least the threshold chosen on validation data); the rest go to the MiniLM
- * sentence embedding with a logistic head. Both tiers' confidences are temperature-calibrated.
+ * sentence embedding with a logistic head. Both tiers' confidences are temperature-calibrated. A
+ * prediction whose top probability is low, or whose top two are close, is flagged uncertain.
  */
 public final class TieredClassifier implements DomainClassifier {
+
+    /**
+     * When a prompt fits no domain well.
+     *
+     * @param minConfidence below this top probability
+     * @param minMargin     or below this gap between the top two probabilities
+     */
+    public record Abstention(double minConfidence, double minMargin) {
+
+        boolean uncertain(double top, double second) {
+            return top < minConfidence || top - second < minMargin;
+        }
+    }
 
     private final List<String> domains;
     private final HashedNgrams ngrams;
@@ -18,15 +32,27 @@ public final class TieredClassifier implements DomainClassifier {
     private final double lexicalThreshold;
     private final SentenceEncoder encoder;
     private final LinearSoftmax head;
+    private final Abstention abstention;
 
     public TieredClassifier(List<String> domains, HashedNgrams ngrams, LinearSoftmax lexical, double lexicalThreshold,
-                            SentenceEncoder encoder, LinearSoftmax head) {
+                            SentenceEncoder encoder, LinearSoftmax head, Abstention abstention) {
         this.domains = List.copyOf(domains);
         this.ngrams = ngrams;
         this.lexical = lexical;
         this.lexicalThreshold = lexicalThreshold;
         this.encoder = encoder;
         this.head = head;
+        this.abstention = abstention;
+    }
+
+    /** The classifier a file describes, with {@code encoder} for its embedding tier. */
+    public static TieredClassifier of(ClassifierFile.Contents c, SentenceEncoder encoder) {
+        return new TieredClassifier(c.domains(), c.ngrams(), c.lexical(), c.lexicalThreshold(), encoder, c.head(),
+                c.abstention());
+    }
+
+    public double lexicalThreshold() {
+        return lexicalThreshold;
     }
 
     @Override
@@ -39,58 +65,54 @@ public final class TieredClassifier implements DomainClassifier {
         List<DomainPrediction> out = new ArrayList<>(prompts.size());
         List<Integer> unsure = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
-            double[] p = lexical.probabilities(ngrams.features(prompts.get(i)));
-            if (max(p) >= lexicalThreshold) {
-                out.add(prediction(p, "lexical tier"));
-            } else {
-                out.add(null);
+            DomainPrediction sure = lexicalIfSure(prompts.get(i));
+            out.add(sure);
+            if (sure == null) {
                 unsure.add(i);
             }
         }
         if (!unsure.isEmpty()) {
             float[][] embeddings = encoder.embed(unsure.stream().map(prompts::get).toList());
             for (int k = 0; k < unsure.size(); k++) {
-                out.set(unsure.get(k), prediction(head.probabilities(Features.dense(embeddings[k])), "MiniLM embedding"));
+                out.set(unsure.get(k), fromEmbedding(embeddings[k]));
             }
         }
         return out;
     }
 
+    /** The lexical tier's answer when it reaches its threshold, otherwise null. */
+    DomainPrediction lexicalIfSure(String prompt) {
+        DomainPrediction p = lexicalOnly(prompt);
+        return p.confidence() >= lexicalThreshold ? p : null;
+    }
+
+    /** The embedding tier's answer for a prompt's embedding. */
+    DomainPrediction fromEmbedding(float[] embedding) {
+        return prediction(head.probabilities(Features.dense(embedding)), DomainPrediction.EMBEDDING);
+    }
+
     /** The lexical tier alone (for measurement). */
     public DomainPrediction lexicalOnly(String prompt) {
-        return prediction(lexical.probabilities(ngrams.features(prompt)), "lexical tier");
+        return prediction(lexical.probabilities(ngrams.features(prompt)), DomainPrediction.LEXICAL);
     }
 
     /** The embedding tier alone (for measurement). */
     public DomainPrediction embeddingOnly(String prompt) {
-        return prediction(head.probabilities(Features.dense(encoder.embed(List.of(prompt))[0])), "MiniLM embedding");
+        return fromEmbedding(encoder.embed(List.of(prompt))[0]);
     }
 
     private DomainPrediction prediction(double[] p, String tier) {
-        int best = 0;
-        int second = -1;
-        for (int i = 1; i < p.length; i++) {
-            if (p[i] > p[best]) {
-                second = best;
-                best = i;
-            } else if (second < 0 || p[i] > p[second]) {
+        int best = ClassifierTrainer.argmax(p);
+        int second = best == 0 ? 1 : 0;
+        for (int i = 0; i < p.length; i++) {
+            if (i != best && p[i] > p[second]) {
                 second = i;
             }
         }
-        if (second < 0 && p.length > 1) {
-            second = best == 0 ? 1 : 0;
-        }
-        String runnerUp = second >= 0 ? domains.get(second) : "";
-        return new DomainPrediction(domains.get(best), p[best], runnerUp,
-                String.format("%s: %s %.2f, runner-up %s %.2f", tier, domains.get(best), p[best], runnerUp,
-                        second >= 0 ? p[second] : 0.0));
-    }
-
-    private static double max(double[] p) {
-        double m = 0;
-        for (double v : p) {
-            m = Math.max(m, v);
-        }
-        return m;
+        boolean uncertain = abstention.uncertain(p[best], p[second]);
+        String name = tier.equals(DomainPrediction.LEXICAL) ? "lexical tier" : "MiniLM embedding";
+        return new DomainPrediction(domains.get(best), p[best], domains.get(second), p[second], tier, uncertain,
+                String.format("%s: %s %.2f, runner-up %s %.2f%s", name, domains.get(best), p[best], domains.get(second),
+                        p[second], uncertain ? ", fits no domain well" : ""));
     }
 }
