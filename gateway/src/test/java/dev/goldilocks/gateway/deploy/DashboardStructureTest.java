@@ -106,7 +106,7 @@ class DashboardStructureTest {
                         "source_model_domain:goldilocks_quality_score:mean1h",
                         "model_domain:goldilocks_quality_score:offline",
                         "domain_served_alternative:goldilocks_shadow_wins:ratio_rate1h",
-                        "goldilocks_classifier_confidence_bucket"),
+                        "goldilocks_classifier_confidence_percent_bucket", "goldilocks_classifier_predictions_total"),
                 "goldilocks-experiments", List.of("goldilocks_requests_total", "goldilocks_request_cost_usd_total",
                         "goldilocks_quality_score_sum"));
         for (Path file : DeployFiles.dashboards()) {
