@@ -11,7 +11,7 @@ import java.util.Arrays;
  * offsets move on whenever the decoded text does not end in U+FFFD: a byte-level BPE sequence then ends
  * on a whole character, so decoding on from there gives what decoding everything would.
  */
-final class IncrementalDetokenizer {
+public final class IncrementalDetokenizer {
 
     private static final char REPLACEMENT = '\uFFFD';
 
@@ -25,12 +25,12 @@ final class IncrementalDetokenizer {
     private int finalLength; // text of tokens [0, readOffset)
     private int wholeDecodes;
 
-    IncrementalDetokenizer(TextTokenizer tokenizer) {
+    public IncrementalDetokenizer(TextTokenizer tokenizer) {
         this.tokenizer = tokenizer;
     }
 
     /** Adds a token; returns the text of every token so far (valid until the next call). */
-    CharSequence append(int token) {
+    public CharSequence append(int token) {
         if (count == tokens.length) {
             tokens = Arrays.copyOf(tokens, count * 2);
         }
@@ -54,7 +54,7 @@ final class IncrementalDetokenizer {
     }
 
     /** How many tokens needed the whole sequence decoded (none, with a byte-level tokenizer). */
-    int wholeDecodes() {
+    public int wholeDecodes() {
         return wholeDecodes;
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * a completed stop sequence, which ends generation and is not returned. Each update looks only at the
  * text not yet sent (and a stop sequence's length before it), so its cost does not grow with the text.
  */
-final class TextEmitter {
+public final class TextEmitter {
 
     private static final char REPLACEMENT = '\uFFFD';
 
@@ -18,12 +18,12 @@ final class TextEmitter {
     private int finalLength;
     private String stoppedText;
 
-    TextEmitter(List<String> stops) {
+    public TextEmitter(List<String> stops) {
         this.stops = stops;
     }
 
     /** The new text that may be sent now, given everything decoded so far (read now, not kept). */
-    String update(CharSequence decoded) {
+    public String update(CharSequence decoded) {
         this.decoded = decoded;
         int stopAt = firstStop(decoded);
         if (stopAt >= 0) {
@@ -37,16 +37,16 @@ final class TextEmitter {
     }
 
     /** Everything not yet sent, at the end of generation (minus a matched stop sequence). */
-    String flush() {
+    public String flush() {
         return take(finalLength, stoppedText != null ? stoppedText : decoded);
     }
 
-    boolean stopped() {
+    public boolean stopped() {
         return stoppedText != null;
     }
 
     /** The whole text, once generation has ended (minus a matched stop sequence). */
-    String text() {
+    public String text() {
         return stoppedText != null ? stoppedText : decoded.toString();
     }
 

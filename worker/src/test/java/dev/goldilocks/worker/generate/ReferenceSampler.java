@@ -4,20 +4,21 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * The sampler as it was before it was made linear in the vocabulary, kept verbatim as the reference the
- * new one must agree with token for token: a stable sort of the whole vocabulary as boxed integers.
+ * The sampler as it was before it was made linear in the vocabulary, kept verbatim: a stable sort of the
+ * whole vocabulary as boxed integers. The new one must agree with it token for token; load-tests'
+ * TokenBenchmark measures it as the baseline.
  */
-final class ReferenceSampler {
+public final class ReferenceSampler {
 
     private final GenerationSettings settings;
     private final Random random;
 
-    ReferenceSampler(GenerationSettings settings) {
+    public ReferenceSampler(GenerationSettings settings) {
         this.settings = settings;
         this.random = new Random(settings.seed());
     }
 
-    int next(float[] logits) {
+    public int next(float[] logits) {
         if (settings.greedy()) {
             return Sampler.argmax(logits);
         }

@@ -3,12 +3,12 @@ package dev.goldilocks.worker.generate;
 import java.util.List;
 
 /**
- * The text emitter as it was before it was made incremental, kept verbatim as the reference for the new
- * one: given the whole decoded text at every token, it holds back an incomplete UTF-8 character (decoded
- * as U+FFFD) and any tail that could be the start of a stop sequence, and it finds a completed stop
- * sequence, which ends generation and is not returned.
+ * The text emitter as it was before it was made incremental, kept verbatim: given the whole decoded text
+ * at every token, it holds back an incomplete UTF-8 character (decoded as U+FFFD) and any tail that could
+ * be the start of a stop sequence, and it finds a completed stop sequence, which ends generation and is
+ * not returned. The new one must agree with it; load-tests' TokenBenchmark measures it as the baseline.
  */
-final class ReferenceTextEmitter {
+public final class ReferenceTextEmitter {
 
     private static final char REPLACEMENT = '\uFFFD';
 
@@ -17,12 +17,12 @@ final class ReferenceTextEmitter {
     private boolean stopped;
     private String finalText = "";
 
-    ReferenceTextEmitter(List<String> stops) {
+    public ReferenceTextEmitter(List<String> stops) {
         this.stops = stops;
     }
 
     /** The new text that may be sent now, given everything decoded so far. */
-    String update(String decoded) {
+    public String update(String decoded) {
         int stopAt = firstStop(decoded);
         if (stopAt >= 0) {
             stopped = true;
@@ -35,15 +35,15 @@ final class ReferenceTextEmitter {
     }
 
     /** Everything not yet sent, at the end of generation (minus a matched stop sequence). */
-    String flush() {
+    public String flush() {
         return take(finalText.length(), finalText);
     }
 
-    boolean stopped() {
+    public boolean stopped() {
         return stopped;
     }
 
-    String text() {
+    public String text() {
         return finalText;
     }
 
