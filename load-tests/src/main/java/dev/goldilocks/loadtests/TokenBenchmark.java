@@ -28,8 +28,8 @@ public final class TokenBenchmark {
 
     private static final int VOCABULARY = 128_256;
     private static final int LOGIT_SETS = 16;
-    private static final int WARM_UP_TOKENS = 400;
-    private static final int NEW_TOKENS = 2000;
+    private static final int WARM_UP_TOKENS = 300;
+    private static final int NEW_TOKENS = 600;
     private static final int OLD_TOKENS = 12;
     private static final int TEXT_TOKENS = 2000;
     private static final int DETOKENIZE_RUNS = 7;

@@ -6,12 +6,24 @@ import java.util.Arrays;
  * Tokens with their unnormalised softmax weights {@code exp((logit - max) / temperature)}, in primitive
  * arrays that grow as needed and are reused from token to token, with selections in the sampler's order
  * (weight descending, then token id ascending: the order a stable sort by weight gives) that never sort
- * more than they must.
+ * more than they must: once grouped into buckets by the weight's exponent and top mantissa bits (a
+ * radix pass), a selection looks at one bucket's tokens only.
  */
 final class Candidates {
 
+    /** 64 buckets per octave of weight: a bucket's weights are within 1.1% of each other. */
+    private static final int MANTISSA_BITS = 6;
+    /** 64 octaves; lighter weights (below 2^-64 of the heaviest) share the last bucket. */
+    private static final int BUCKETS = 64 << MANTISSA_BITS;
+    private static final int HEAVIEST_KEY = bucketKey(1.0); // no weight is above exp(0)
+
     private int[] ids = new int[1024];
     private double[] weights = new double[1024];
+    private int[] groupedIds = new int[1024];
+    private double[] groupedWeights = new double[1024];
+    private int[] buckets = new int[1024];
+    private final int[] bucketStart = new int[BUCKETS + 1];
+    private final double[] bucketMass = new double[BUCKETS];
     private int size;
     private double sum;
     private double largestBelowCut;
@@ -51,6 +63,9 @@ final class Candidates {
         if (size == ids.length) {
             ids = Arrays.copyOf(ids, size * 2);
             weights = Arrays.copyOf(weights, size * 2);
+            groupedIds = new int[size * 2];
+            groupedWeights = new double[size * 2];
+            buckets = new int[size * 2];
         }
         ids[size] = id;
         weights[size] = weight;
@@ -88,22 +103,63 @@ final class Candidates {
         return weights[position];
     }
 
+    /**
+     * Groups the candidates by bucket, heaviest first (a counting sort: stable, so ids ascend within a
+     * bucket), for {@link #leadingUpTo} and {@link #leadingMass}.
+     */
+    void group() {
+        Arrays.fill(bucketStart, 0);
+        for (int i = 0; i < size; i++) {
+            int b = bucket(weights[i]);
+            buckets[i] = b;
+            bucketStart[b + 1]++;
+        }
+        for (int b = 0; b < BUCKETS; b++) {
+            bucketStart[b + 1] += bucketStart[b];
+        }
+        int[] next = Arrays.copyOf(bucketStart, BUCKETS);
+        for (int i = 0; i < size; i++) {
+            int at = next[buckets[i]]++;
+            groupedIds[at] = ids[i];
+            groupedWeights[at] = weights[i];
+        }
+        int[] swapIds = ids;
+        ids = groupedIds;
+        groupedIds = swapIds;
+        double[] swapWeights = weights;
+        weights = groupedWeights;
+        groupedWeights = swapWeights;
+        for (int b = 0; b < BUCKETS; b++) {
+            bucketMass[b] = sum(bucketStart[b], bucketStart[b + 1]);
+        }
+    }
+
     /** The first {@code m} candidates in the sampler's order: how many, their weight, and the m-th. */
     record Rank(int count, double mass, int id) {
     }
 
     /**
-     * The fewest leading candidates (in the sampler's order) whose weights add up to at least {@code x}, by
-     * quickselect on the running mass: expected linear time, nothing sorted. The mass is added in no
-     * particular order (callers allow for its rounding). When all of them fall short, count is size + 1.
+     * The fewest leading candidates (in the sampler's order) whose weights add up to at least {@code x}:
+     * the buckets' masses find the bucket, quickselect on the running mass finds the candidate in it.
+     * Masses are added in no particular order (callers allow for the rounding). When all the candidates
+     * fall short, count is size + 1. Needs {@link #group()}.
      */
     Rank leadingUpTo(double x) {
         if (x <= 0) {
             x = Double.MIN_VALUE; // the first candidate is always needed
         }
-        int lo = 0;
-        int hi = size;
-        double before = 0; // mass of positions [0, lo), which hold the leading lo candidates
+        double before = 0;
+        for (int b = 0; b < BUCKETS; b++) {
+            if (before + bucketMass[b] >= x) {
+                return leadingUpTo(x, bucketStart[b], bucketStart[b + 1], before);
+            }
+            before += bucketMass[b];
+        }
+        return new Rank(size + 1, before, -1);
+    }
+
+    /** Within [lo, hi), whose predecessors weigh {@code before} in all, by quickselect on the running mass. */
+    private Rank leadingUpTo(double x, int lo, int hi, double before) {
         while (lo < hi) {
             int k = partition(lo, hi);
             double upToPivot = before + sum(lo, k);
@@ -118,20 +174,27 @@ final class Candidates {
             before = throughPivot;
             lo = k + 1;
         }
-        // the coarser sum reached x where the finer one fell short by a rounding: the answer is position hi - 1
-        return hi < size ? new Rank(hi, before, ids[hi - 1]) : new Rank(size + 1, before, -1);
+        // a coarser sum (the bucket's, or a partition's) reached x where the finer one fell short by a
+        // rounding: the answer is the last candidate taken, at lo - 1, which a partition put in its place
+        return new Rank(lo, before, ids[lo - 1]);
     }
 
-    /** The weight of the leading {@code m} candidates, added in no particular order. */
+    /** The weight of the leading {@code m} candidates, added in no particular order. Needs {@link #group()}. */
     double leadingMass(int m) {
-        selectLeading(m);
-        return sum(0, m);
+        double mass = 0;
+        int b = 0;
+        while (bucketStart[b + 1] <= m && b < BUCKETS - 1) {
+            mass += bucketMass[b++];
+        }
+        if (bucketStart[b] < m) { // the bucket of the m-th: its leading ones
+            selectLeading(m, bucketStart[b], bucketStart[b + 1]);
+            mass += sum(bucketStart[b], m);
+        }
+        return mass;
     }
 
-    /** Puts the leading {@code m} candidates, in any order, in positions [0, m). */
-    private void selectLeading(int m) {
-        int lo = 0;
-        int hi = size;
+    /** Puts the leading candidates of [lo, hi), in any order, in positions [lo, m). */
+    private void selectLeading(int m, int lo, int hi) {
         while (m > lo && m < hi) {
             int k = partition(lo, hi);
             if (k < m) {
@@ -140,6 +203,15 @@ final class Candidates {
                 hi = k;
             }
         }
+    }
+
+    private static int bucketKey(double weight) {
+        return (int) (Double.doubleToRawLongBits(weight) >>> (52 - MANTISSA_BITS)); // grows with a weight >= 0
+    }
+
+    /** 0 for the heaviest weights; lighter ones in later buckets. */
+    private static int bucket(double weight) {
+        return Math.min(BUCKETS - 1, Math.max(0, HEAVIEST_KEY - bucketKey(weight)));
     }
 
     /** Sorts every candidate into the sampler's order. */

@@ -12,18 +12,23 @@ import java.util.Random;
  * ranked list.
  *
  * <p>Following that rule literally means an exponential for every token of the vocabulary and a sort
- * of all of them; at 128k tokens that is milliseconds per token. Instead only the head of the
- * distribution is computed: logits within {@code temperature * ln(vocabulary / 2^-20)} of the maximum
- * (the rest together weigh less than 2^-20 of the sum, whatever they are), and the cut and the draw are
- * found by quickselect on the head's mass, not by sorting. Rounding and the unseen tail only move the
- * rule's sums within known bounds; when the token is the same at both ends of those bounds it is the
- * rule's token. Otherwise (the draw lands within about a millionth of a boundary, or the logits hold a
- * NaN or an infinity) the rule is followed literally, so the answer is always the same token.
+ * of all of them; at 128k tokens that is tens of milliseconds per token. Instead only the head of the
+ * distribution is computed: logits within {@code temperature * ln(vocabulary / 2^-10)} of the maximum
+ * (the rest together weigh less than 2^-10 of the sum, whatever they are; 2^-20 when that leaves the
+ * token open), and the cut and the draw are
+ * found from the head's mass grouped by weight (a radix pass), not by sorting. Rounding and the unseen
+ * tail only move the rule's sums within known bounds; when the token is the same at both ends of those
+ * bounds it is the rule's token. Otherwise (the draw lands within about a millionth of a boundary, or
+ * the logits hold a NaN or an infinity) the rule is followed literally, so the answer is always the
+ * same token.
  */
 public final class Sampler {
 
-    /** The share of the softmax sum the unseen tail may weigh at most. */
-    private static final double TAIL_SHARE = 0x1p-20;
+    /**
+     * The share of the softmax sum the unseen tail may weigh at most: first a narrow head (few
+     * exponentials, decides most tokens), then a wide one for the draws the narrow one leaves open.
+     */
+    private static final double[] TAIL_SHARES = {0x1p-10, 0x1p-20};
 
     private final GenerationSettings settings;
     private final Random random;
@@ -40,9 +45,11 @@ public final class Sampler {
             return argmax(logits);
         }
         double draw = random.nextDouble();
-        int token = fromHead(logits, draw);
-        if (token >= 0) {
-            return token;
+        for (double tailShare : TAIL_SHARES) {
+            int token = fromHead(logits, draw, tailShare);
+            if (token >= 0) {
+                return token;
+            }
         }
         literalDraws++;
         return literally(logits, draw);
@@ -53,8 +60,11 @@ public final class Sampler {
         return literalDraws;
     }
 
-    /** The rule's token computed from the head of the distribution, or -1 when its bounds do not decide it. */
-    private int fromHead(float[] logits, double draw) {
+    /**
+     * The rule's token computed from the head of the distribution (the tail weighing at most
+     * {@code tailShare} of the sum), or -1 when the bounds that leaves do not decide it.
+     */
+    private int fromHead(float[] logits, double draw, double tailShare) {
         int n = logits.length;
         double max = Double.NEGATIVE_INFINITY;
         boolean nan = false;
@@ -69,7 +79,7 @@ public final class Sampler {
             return -1;
         }
         double temperature = settings.temperature();
-        double cut = max + Math.log(TAIL_SHARE / n) * temperature;
+        double cut = max + Math.log(tailShare / n) * temperature;
         candidates.collectFrom(logits, max, cut, temperature);
         int tail = n - candidates.size();
         // no token below the cut weighs more than the largest of them (the arithmetic is monotonic)
@@ -81,6 +91,7 @@ public final class Sampler {
                 : (sumLow * (1 + slack) + tail * tailWeight) * (1 + slack) * (1 + slack);
         // Candidates no heavier than a tail token may rank among the tail; only heavier ones rank for sure.
         candidates.dropAtOrBelow(tailWeight);
+        candidates.group();
         int known = candidates.size();
         int keepAtMost = settings.topK() > 0 ? Math.min(settings.topK(), n) : n;
 
