@@ -73,19 +73,6 @@ final class Candidates {
         sum += weight;
     }
 
-    /** Keeps only the candidates whose weight is above {@code floor}. */
-    void dropAtOrBelow(double floor) {
-        int kept = 0;
-        for (int i = 0; i < size; i++) {
-            if (weights[i] > floor) {
-                ids[kept] = ids[i];
-                weights[kept] = weights[i];
-                kept++;
-            }
-        }
-        size = kept;
-    }
-
     int size() {
         return size;
     }
@@ -104,25 +91,30 @@ final class Candidates {
     }
 
     /**
-     * Groups the candidates by bucket, heaviest first (a counting sort: stable, so ids ascend within a
-     * bucket), for {@link #leadingUpTo} and {@link #leadingMass}.
+     * Keeps only the candidates heavier than {@code floor}, grouped by bucket, heaviest first (a counting
+     * sort: stable, so ids ascend within a bucket), for {@link #leadingUpTo} and {@link #leadingMass}.
      */
-    void group() {
+    void groupAbove(double floor) {
         Arrays.fill(bucketStart, 0);
         for (int i = 0; i < size; i++) {
-            int b = bucket(weights[i]);
+            int b = weights[i] > floor ? bucket(weights[i]) : -1;
             buckets[i] = b;
-            bucketStart[b + 1]++;
+            bucketStart[b + 1]++; // the dropped ones are counted in bucketStart[0], then left out
         }
+        int dropped = bucketStart[0];
+        bucketStart[0] = 0;
         for (int b = 0; b < BUCKETS; b++) {
             bucketStart[b + 1] += bucketStart[b];
         }
         int[] next = Arrays.copyOf(bucketStart, BUCKETS);
         for (int i = 0; i < size; i++) {
-            int at = next[buckets[i]]++;
-            groupedIds[at] = ids[i];
-            groupedWeights[at] = weights[i];
+            if (buckets[i] >= 0) {
+                int at = next[buckets[i]]++;
+                groupedIds[at] = ids[i];
+                groupedWeights[at] = weights[i];
+            }
         }
+        size -= dropped;
         int[] swapIds = ids;
         ids = groupedIds;
         groupedIds = swapIds;
@@ -142,7 +134,7 @@ final class Candidates {
      * The fewest leading candidates (in the sampler's order) whose weights add up to at least {@code x}:
      * the buckets' masses find the bucket, quickselect on the running mass finds the candidate in it.
      * Masses are added in no particular order (callers allow for the rounding). When all the candidates
-     * fall short, count is size + 1. Needs {@link #group()}.
+     * fall short, count is size + 1. Needs {@link #groupAbove}.
      */
     Rank leadingUpTo(double x) {
         if (x <= 0) {
@@ -179,7 +171,7 @@ final class Candidates {
         return new Rank(lo, before, ids[lo - 1]);
     }
 
-    /** The weight of the leading {@code m} candidates, added in no particular order. Needs {@link #group()}. */
+    /** The weight of the leading {@code m} candidates, added in no particular order. Needs {@link #groupAbove}. */
     double leadingMass(int m) {
         double mass = 0;
         int b = 0;

@@ -90,8 +90,7 @@ public final class Sampler {
         double sumHigh = tail == 0 ? sumLow
                 : (sumLow * (1 + slack) + tail * tailWeight) * (1 + slack) * (1 + slack);
         // Candidates no heavier than a tail token may rank among the tail; only heavier ones rank for sure.
-        candidates.dropAtOrBelow(tailWeight);
-        candidates.group();
+        candidates.groupAbove(tailWeight);
         int known = candidates.size();
         int keepAtMost = settings.topK() > 0 ? Math.min(settings.topK(), n) : n;
 
