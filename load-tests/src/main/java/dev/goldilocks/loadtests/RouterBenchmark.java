@@ -94,7 +94,10 @@ public final class RouterBenchmark {
      * pooling, head) and runs the bare session on that prompt's ids with tensors made beforehand, in
      * turn, prompt by prompt, so that whatever else the machine does falls on all of them alike.
      */
-    /** @return per variant (in the order before, now, one thread, ORT defaults): classification and bare run p50 ms */
+    /**
+     * @return per variant (before, now, one thread, ORT defaults): classification and bare run p50, and the
+     *         medians of the pool threads' waking and of the time outside session.run, in ms
+     */
     private static double[][] sideBySide(Report report, ClassifierFile.Contents c, int maxTokens, List<String> prompts)
             throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -125,23 +128,39 @@ public final class RouterBenchmark {
         List<Map<String, OnnxTensor>> inputs = inputs(env, prompts, maxTokens);
         Histogram[] classify = new Histogram[variants.size()];
         Histogram[] bare = new Histogram[variants.size()];
+        Histogram[] ratio = new Histogram[variants.size()]; // per prompt, in thousandths: robust to drift
+        Histogram[] toDefaults = new Histogram[variants.size()];
         for (int k = 0; k < variants.size(); k++) {
             classify[k] = new Histogram(3);
             bare[k] = new Histogram(3);
+            ratio[k] = new Histogram(3);
+            toDefaults[k] = new Histogram(3);
         }
+        List<List<Long>> outside = new ArrayList<>(); // per prompt: classification minus its bare run
+        List<List<Long>> waking = new ArrayList<>(); // per prompt: bare run minus the bare run with ORT's defaults
+        for (int k = 0; k < variants.size(); k++) {
+            outside.add(new ArrayList<>());
+            waking.add(new ArrayList<>());
+        }
+        long[] classified = new long[variants.size()];
+        long[] ran = new long[variants.size()];
         try {
             for (int pass = 0; pass <= SIDE_BY_SIDE_PASSES; pass++) { // pass 0 warms up
                 for (int i = 0; i < prompts.size(); i++) {
                     for (int k = 0; k < variants.size(); k++) {
                         Variant v = variants.get(k);
                         String prompt = prompts.get(i);
-                        long classified = micros(() -> v.classifier().embeddingOnly(prompt));
+                        classified[k] = micros(() -> v.classifier().embeddingOnly(prompt));
                         Map<String, OnnxTensor> in = inputs.get(i);
-                        long ran = micros(() -> run(v.bare(), in));
-                        if (pass > 0) {
-                            classify[k].recordValue(classified);
-                            bare[k].recordValue(ran);
-                        }
+                        ran[k] = micros(() -> run(v.bare(), in));
+                    }
+                    for (int k = 0; pass > 0 && k < variants.size(); k++) {
+                        classify[k].recordValue(classified[k]);
+                        bare[k].recordValue(ran[k]);
+                        ratio[k].recordValue(1000 * classified[k] / ran[k]);
+                        toDefaults[k].recordValue(1000 * classified[k] / ran[variants.size() - 1]);
+                        outside.get(k).add(classified[k] - ran[k]);
+                        waking.get(k).add(ran[k] - ran[variants.size() - 1]);
                     }
                 }
             }
@@ -162,17 +181,20 @@ public final class RouterBenchmark {
                 + " same prompt's token ids in tensors made beforehand. The last column divides the classification"
                 + " by the bare run under ONNX Runtime's own defaults (" + THREADS + " intra-op threads, all graph"
                 + " optimisations, pool threads spinning; " + String.format("%.3f", floor) + " ms p50 in this run),"
-                + " the issue's yardstick. All variants run in turn, prompt by prompt, in one process.");
-        report.header("session options", "classification p50 ms", "p99 ms", "bare run p50 ms", "classification / bare run",
-                "classification / bare run with ONNX Runtime's defaults");
+                + " the issue's yardstick. All variants run in turn, prompt by prompt, in one process; the ratios"
+                + " are medians of each prompt's own ratio (its classification over the bare runs of that same"
+                + " round), which drift on a shared machine moves less than a ratio of medians.");
+        report.header("session options", "classification p50 ms", "p99 ms", "bare run p50 ms",
+                "classification / bare run", "classification / bare run with ONNX Runtime's defaults");
         double[][] medians = new double[variants.size()][];
         for (int k = 0; k < variants.size(); k++) {
             double p50 = classify[k].getValueAtPercentile(50) / 1000.0;
             double bareP50 = bare[k].getValueAtPercentile(50) / 1000.0;
-            medians[k] = new double[] {p50, bareP50};
+            medians[k] = new double[] {p50, bareP50, median(waking.get(k)) / 1000.0, median(outside.get(k)) / 1000.0};
             report.row(variants.get(k).name(), String.format("%.3f", p50),
                     String.format("%.3f", classify[k].getValueAtPercentile(99) / 1000.0), String.format("%.3f", bareP50),
-                    String.format("%.2fx", p50 / bareP50), String.format("%.2fx", p50 / floor));
+                    String.format("%.2fx", ratio[k].getValueAtPercentile(50) / 1000.0),
+                    String.format("%.2fx", toDefaults[k].getValueAtPercentile(50) / 1000.0));
         }
         return medians;
     }
@@ -182,12 +204,12 @@ public final class RouterBenchmark {
      * the model's work and the pool threads' waking, outside it the tokenizer and the rest.
      */
     private static void whereTheTimeWent(Report report, double[][] medians, double[] tokenizer) {
-        double defaults = medians[3][1];
         report.section("Where the time went",
-                "From this run's medians (64-token prompts, " + THREADS + " intra-op threads). *pool threads"
-                + " waking*: session.run with the variant's options minus session.run with ONNX Runtime's"
-                + " defaults, whose pool threads spin. The model has some 160 operators and most of them hand"
-                + " work to the pool: a pool thread that sleeps between operators is woken by a futex for each."
+                "From this run (64-token prompts, " + THREADS + " intra-op threads); the split columns are medians"
+                + " of each prompt's own differences. *pool threads waking*: session.run with the variant's options"
+                + " minus session.run with ONNX Runtime's defaults, whose pool threads spin. The model has some 160"
+                + " operators and most of them hand work to the pool: a pool thread that sleeps between operators"
+                + " is woken by a futex for each."
                 + " *outside session.run*: the classification minus its bare run; the tokenizer is most of it."
                 + " A JFR profile of this benchmark (`-XX:StartFlightRecording`, native method samples of the"
                 + " calling thread) put 96% of samples in `OrtSession.run`, 4% in the tokenizer's native"
@@ -199,9 +221,14 @@ public final class RouterBenchmark {
         String[] names = {"before", "now"};
         for (int k = 0; k < 2; k++) {
             report.row(names[k], String.format("%.3f", medians[k][0]), String.format("%.3f", medians[k][1]),
-                    String.format("%.3f", medians[k][1] - defaults), String.format("%.3f", medians[k][0] - medians[k][1]),
+                    String.format("%.3f", medians[k][2]), String.format("%.3f", medians[k][3]),
                     String.format("%.3f", tokenizer[k]));
         }
+    }
+
+    private static double median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     private static SentenceEncoder asSentenceEncoder(OnnxSentenceEncoder encoder) {

@@ -1,22 +1,20 @@
 package dev.goldilocks.router.classify;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.InputStream;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * all-MiniLM-L6-v2 run the way the router ran it before its encoder was tuned, kept as the reference the
- * tuned one must agree with: DJL's full Encoding per text, heap buffers, the session options of then
- * (2 intra-op threads, no spinning), every output copied, mean pooling and L2 normalisation.
+ * all-MiniLM-L6-v2 run the plain way, the reference the router's tuned encoder must agree with: DJL's
+ * whole Encoding per text, nested Java arrays in and out, the session options the router had before
+ * (2 intra-op threads, no spinning), mean pooling and L2 normalisation in double precision.
  */
 final class ReferenceSentenceEncoder implements AutoCloseable {
 
@@ -36,59 +34,48 @@ final class ReferenceSentenceEncoder implements AutoCloseable {
         }
     }
 
+    /** One padded batch: nested arrays, zeros after each text's tokens. */
     float[][] embed(List<String> texts) throws OrtException {
-        Encoding[] encodings = texts.stream().map(tokenizer::encode).toArray(Encoding[]::new);
-        int batch = encodings.length;
-        int width = 1;
-        for (Encoding e : encodings) {
-            width = Math.max(width, e.getIds().length);
+        List<long[]> rows = texts.stream().map(t -> tokenizer.encode(t).getIds()).toList();
+        int width = Math.max(1, rows.stream().mapToInt(r -> r.length).max().orElse(1));
+        long[][] ids = new long[rows.size()][];
+        long[][] mask = new long[rows.size()][width];
+        for (int b = 0; b < rows.size(); b++) {
+            ids[b] = Arrays.copyOf(rows.get(b), width);
+            Arrays.fill(mask[b], 0, rows.get(b).length, 1L);
         }
-        long[] ids = new long[batch * width];
-        long[] mask = new long[batch * width];
-        for (int b = 0; b < batch; b++) {
-            long[] row = encodings[b].getIds();
-            System.arraycopy(row, 0, ids, b * width, row.length);
-            for (int t = 0; t < row.length; t++) {
-                mask[b * width + t] = 1;
-            }
-        }
-        long[] shape = {batch, width};
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
-            inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
-            inputs.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
-            inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[batch * width]), shape));
+            inputs.put("input_ids", OnnxTensor.createTensor(env, ids));
+            inputs.put("attention_mask", OnnxTensor.createTensor(env, mask));
+            inputs.put("token_type_ids", OnnxTensor.createTensor(env, new long[rows.size()][width]));
             try (OrtSession.Result result = session.run(inputs)) {
-                FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
-                int dimensions = hidden.capacity() / (batch * width);
-                float[][] out = new float[batch][dimensions];
-                for (int b = 0; b < batch; b++) {
-                    int count = 0;
-                    for (int t = 0; t < width; t++) {
-                        if (mask[b * width + t] == 0) {
-                            continue;
-                        }
-                        count++;
-                        int base = (b * width + t) * dimensions;
-                        for (int d = 0; d < dimensions; d++) {
-                            out[b][d] += hidden.get(base + d);
-                        }
-                    }
-                    double norm = 0;
-                    for (int d = 0; d < dimensions; d++) {
-                        out[b][d] /= Math.max(1, count);
-                        norm += out[b][d] * out[b][d];
-                    }
-                    float scale = (float) (1 / Math.max(1e-12, Math.sqrt(norm)));
-                    for (int d = 0; d < dimensions; d++) {
-                        out[b][d] *= scale;
-                    }
+                float[][][] hidden = (float[][][]) result.get(0).getValue();
+                float[][] out = new float[rows.size()][];
+                for (int b = 0; b < rows.size(); b++) {
+                    out[b] = meanOfUnmasked(hidden[b], rows.get(b).length);
                 }
                 return out;
             }
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /** The mean of the first {@code tokens} rows, in double precision, scaled to unit length. */
+    private static float[] meanOfUnmasked(float[][] rows, int tokens) {
+        double[] mean = new double[rows[0].length];
+        for (int t = 0; t < tokens; t++) {
+            for (int d = 0; d < mean.length; d++) {
+                mean[d] += rows[t][d] / (double) tokens;
+            }
+        }
+        double norm = Math.sqrt(Arrays.stream(mean).map(v -> v * v).sum());
+        float[] out = new float[mean.length];
+        for (int d = 0; d < mean.length; d++) {
+            out[d] = (float) (mean[d] / norm);
+        }
+        return out;
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.util.Random;
  * of all of them; at 128k tokens that is tens of milliseconds per token. Instead only the head of the
  * distribution is computed: logits within {@code temperature * ln(vocabulary / 2^-10)} of the maximum
  * (the rest together weigh less than 2^-10 of the sum, whatever they are; 2^-20 when that leaves the
- * token open), and the cut and the draw are
+ * token open, or at once when that head would be most of the vocabulary), and the cut and the draw are
  * found from the head's mass grouped by weight (a radix pass), not by sorting. Rounding and the unseen
  * tail only move the rule's sums within known bounds; when the token is the same at both ends of those
  * bounds it is the rule's token. Otherwise (the draw lands within about a millionth of a boundary, or
@@ -28,7 +28,8 @@ public final class Sampler {
      * The share of the softmax sum the unseen tail may weigh at most: first a narrow head (few
      * exponentials, decides most tokens), then a wide one for the draws the narrow one leaves open.
      */
-    private static final double[] TAIL_SHARES = {0x1p-10, 0x1p-20};
+    private static final double NARROW_TAIL_SHARE = 0x1p-10;
+    private static final double WIDE_TAIL_SHARE = 0x1p-20;
 
     private final GenerationSettings settings;
     private final Random random;
@@ -45,8 +46,32 @@ public final class Sampler {
             return argmax(logits);
         }
         double draw = random.nextDouble();
-        for (double tailShare : TAIL_SHARES) {
-            int token = fromHead(logits, draw, tailShare);
+        int n = logits.length;
+        double temperature = settings.temperature();
+        double narrow = Math.log(NARROW_TAIL_SHARE / n) * temperature;
+        double max = Double.NEGATIVE_INFINITY;
+        boolean nan = false;
+        int nearMax = 0; // within the narrow head of the largest logit so far: a guess at the narrow head's size
+        for (float l : logits) {
+            if (l > max) {
+                max = l;
+            } else if (l != l) {
+                nan = true;
+            }
+            if (l >= max + narrow) {
+                nearMax++;
+            }
+        }
+        if (!nan && Double.isFinite(max)) {
+            // When the narrow head would be most of the vocabulary, the tokens are so alike that only the
+            // wide head's bounds can decide: go there at once instead of computing most exponentials twice.
+            if (nearMax < n / 2) {
+                int token = fromHead(logits, draw, max, NARROW_TAIL_SHARE);
+                if (token >= 0) {
+                    return token;
+                }
+            }
+            int token = fromHead(logits, draw, max, WIDE_TAIL_SHARE);
             if (token >= 0) {
                 return token;
             }
@@ -64,20 +89,8 @@ public final class Sampler {
      * The rule's token computed from the head of the distribution (the tail weighing at most
      * {@code tailShare} of the sum), or -1 when the bounds that leaves do not decide it.
      */
-    private int fromHead(float[] logits, double draw, double tailShare) {
+    private int fromHead(float[] logits, double draw, double max, double tailShare) {
         int n = logits.length;
-        double max = Double.NEGATIVE_INFINITY;
-        boolean nan = false;
-        for (float l : logits) {
-            if (l > max) {
-                max = l;
-            } else if (l != l) {
-                nan = true;
-            }
-        }
-        if (nan || !Double.isFinite(max)) {
-            return -1;
-        }
         double temperature = settings.temperature();
         double cut = max + Math.log(tailShare / n) * temperature;
         candidates.collectFrom(logits, max, cut, temperature);

@@ -21,9 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DetokenizationTest {
 
-    private static final List<String> TEXTS = List.of("héllo wörld — naïve café, Grüße", "日本語のテキスト、漢字と仮名",
-            "emoji 🎉🚀👩‍💻 and flags 🇫🇷", "Ελληνικά και русский текст", "mixed: a→b ≤ c ∑ ∞ € £ ¥ ©",
-            "public static int max(int a, int b) {\n    return a > b ? a : b;\n}");
+    private static final List<String> TEXTS = List.of("héllo wörld — naïve café, Grüße",
+            "日本語のテキスト、漢字と仮名", "emoji 🎉🚀👩‍💻 and flags 🇫🇷", "Ελληνικά και русский текст",
+            "mixed: a→b ≤ c ∑ ∞ € £ ¥ ©", "public static int max(int a, int b) {\n    return a > b ? a : b;\n}");
 
     @ParameterizedTest
     @ValueSource(strings = {"generic", "code-specialist", "legal-specialist", "math-specialist"})
