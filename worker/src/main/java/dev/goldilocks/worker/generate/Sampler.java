@@ -13,14 +13,13 @@ import java.util.Random;
  *
  * <p>Following that rule literally means an exponential for every token of the vocabulary and a sort
  * of all of them; at 128k tokens that is tens of milliseconds per token. Instead only the head of the
- * distribution is computed: logits within {@code temperature * ln(vocabulary / 2^-10)} of the maximum
+ * distribution is computed: logits within {@code temperature * ln(2^10 * vocabulary)} of the maximum
  * (the rest together weigh less than 2^-10 of the sum, whatever they are; 2^-20 when that leaves the
- * token open, or at once when that head would be most of the vocabulary), and the cut and the draw are
- * found from the head's mass grouped by weight (a radix pass), not by sorting. Rounding and the unseen
- * tail only move the rule's sums within known bounds; when the token is the same at both ends of those
- * bounds it is the rule's token. Otherwise (the draw lands within about a millionth of a boundary, or
- * the logits hold a NaN or an infinity) the rule is followed literally, so the answer is always the
- * same token.
+ * token open), and the cut and the draw are found from the head's mass grouped by weight (a radix pass),
+ * not by sorting. Rounding and the unseen tail only move the rule's sums within known bounds; when the
+ * token is the same at both ends of those bounds it is the rule's token. Otherwise (the draw lands
+ * within the bounds' width of a boundary, exact ties straddle the cut, or the logits hold a NaN or an
+ * infinity) the rule is followed literally, so the answer is always the same token.
  */
 public final class Sampler {
 
@@ -28,8 +27,7 @@ public final class Sampler {
      * The share of the softmax sum the unseen tail may weigh at most: first a narrow head (few
      * exponentials, decides most tokens), then a wide one for the draws the narrow one leaves open.
      */
-    private static final double NARROW_TAIL_SHARE = 0x1p-10;
-    private static final double WIDE_TAIL_SHARE = 0x1p-20;
+    private static final double[] TAIL_SHARES = {0x1p-10, 0x1p-20};
 
     private final GenerationSettings settings;
     private final Random random;
@@ -46,38 +44,29 @@ public final class Sampler {
             return argmax(logits);
         }
         double draw = random.nextDouble();
-        int n = logits.length;
-        double temperature = settings.temperature();
-        double narrow = Math.log(NARROW_TAIL_SHARE / n) * temperature;
-        double max = Double.NEGATIVE_INFINITY;
-        boolean nan = false;
-        int nearMax = 0; // within the narrow head of the largest logit so far: a guess at the narrow head's size
-        for (float l : logits) {
-            if (l > max) {
-                max = l;
-            } else if (l != l) {
-                nan = true;
-            }
-            if (l >= max + narrow) {
-                nearMax++;
-            }
-        }
-        if (!nan && Double.isFinite(max)) {
-            // When the narrow head would be most of the vocabulary, the tokens are so alike that only the
-            // wide head's bounds can decide: go there at once instead of computing most exponentials twice.
-            if (nearMax < n / 2) {
-                int token = fromHead(logits, draw, max, NARROW_TAIL_SHARE);
-                if (token >= 0) {
-                    return token;
-                }
-            }
-            int token = fromHead(logits, draw, max, WIDE_TAIL_SHARE);
+        double max = finiteMax(logits);
+        for (int i = 0; i < TAIL_SHARES.length && !Double.isNaN(max); i++) {
+            int token = fromHead(logits, draw, max, TAIL_SHARES[i]);
             if (token >= 0) {
                 return token;
             }
         }
         literalDraws++;
         return literally(logits, draw);
+    }
+
+    /** The largest logit, or NaN when one is NaN or the largest is infinite (the literal rule handles those). */
+    private static double finiteMax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        boolean nan = false;
+        for (float l : logits) {
+            if (l > max) {
+                max = l;
+            } else if (l != l) {
+                nan = true;
+            }
+        }
+        return nan || !Double.isFinite(max) ? Double.NaN : max;
     }
 
     /** How many tokens needed the literal rule over the whole vocabulary (for tests and benchmarks). */
