@@ -11,7 +11,7 @@ import java.util.Arrays;
  */
 final class Candidates {
 
-    /** 64 buckets per octave of weight: a bucket's weights are within 1.1% of each other. */
+    /** 64 buckets per octave of weight: a bucket's weights are within 1.6% of each other. */
     private static final int MANTISSA_BITS = 6;
     /** 64 octaves; lighter weights (below 2^-64 of the heaviest) share the last bucket. */
     private static final int BUCKETS = 64 << MANTISSA_BITS;
