@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs one benchmark and writes its results under load-tests/results/.
 #   load-tests/run.sh foundation    tokens/s per model, KV cache vs recompute, gateway overhead
-#   load-tests/run.sh router        domain classification latency, one at a time and batched
+#   load-tests/run.sh router        domain classification latency, one at a time and batched, beside bare session.run
+#   load-tests/run.sh tokens        per-token host work at 128k logits: sampling, and detokenization by position
 #   load-tests/run.sh batching      worker throughput with dynamic/continuous batching vs batch size 1 vs direct ONNX Runtime
 #   load-tests/run.sh batching score|embed|generate   one section alone, to results/batching-SECTION.md
 #   load-tests/run.sh decision-log  decisions per second the decision log's writer keeps up with into DuckDB
@@ -11,7 +12,7 @@
 # GOLDILOCKS_DEVICE=cuda:0 runs the models on that GPU (builds with -Pcuda; batching benchmark only).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-name=${1:?usage: load-tests/run.sh foundation|router|batching|decision-log|capacity|openai}
+name=${1:?usage: load-tests/run.sh foundation|router|tokens|batching|decision-log|capacity|openai}
 shift
 case "$name" in
   foundation) main=dev.goldilocks.loadtests.FoundationBenchmark ;;
@@ -20,6 +21,7 @@ case "$name" in
   decision-log) main=dev.goldilocks.loadtests.DecisionLogBenchmark ;;
   capacity) main=dev.goldilocks.loadtests.loadgen.CapacityCommand ;;
   openai) main=dev.goldilocks.loadtests.OpenAiOverheadBenchmark ;;
+  tokens) main=dev.goldilocks.loadtests.TokenBenchmark ;;
   *) echo "unknown benchmark: $name" >&2; exit 2 ;;
 esac
 device=${GOLDILOCKS_DEVICE:-cpu}

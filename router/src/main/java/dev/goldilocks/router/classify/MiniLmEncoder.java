@@ -25,14 +25,36 @@ public final class MiniLmEncoder implements SentenceEncoder, AutoCloseable {
         this.encoder = encoder;
     }
 
-    /** @param maxTokens prompts are truncated to this many tokens: the opening is what tells the domain */
+    /**
+     * @param threads   ONNX Runtime intra-op threads; with 1 the encoder runs on the caller's thread alone
+     * @param maxTokens prompts are truncated to this many tokens: the opening is what tells the domain
+     */
     public static MiniLmEncoder load(int threads, int maxTokens) throws IOException, OrtException {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession.SessionOptions options = sessionOptions(threads);
         try (InputStream model = resource(MODEL); InputStream tokenizer = resource(TOKENIZER)) {
-            options.setIntraOpNumThreads(threads);
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             return new MiniLmEncoder(options, OnnxSentenceEncoder.load(model, tokenizer, maxTokens, options));
         } catch (IOException | OrtException | RuntimeException e) {
+            options.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The encoder's session options (public so that benchmarks run the bare model with the same ones).
+     * The model is some 160 small operators; with more than one thread each operator hands work to the
+     * pool, and a pool thread that sleeps between operators must be woken every time (a futex round trip
+     * per operator, several milliseconds per call in all). So pool threads spin while a call runs, and
+     * stop spinning as soon as it ends, so that an idle router burns no CPU.
+     */
+    public static OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(threads);
+            options.addConfigEntry("session.intra_op.allow_spinning", "1");
+            options.addConfigEntry("session.force_spinning_stop", "1");
+            return options;
+        } catch (OrtException | RuntimeException e) {
             options.close();
             throw e;
         }

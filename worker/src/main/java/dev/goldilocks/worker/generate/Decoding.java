@@ -18,7 +18,7 @@ public final class Decoding {
     private final long startedNanos;
     private final Sampler sampler;
     private final TextEmitter emitter;
-    private final int[] generated;
+    private final IncrementalDetokenizer detokenizer;
     private final List<GeneratedToken> tokens = new ArrayList<>();
     private final List<GeneratedToken> pending = new ArrayList<>();
     private long firstTokenNanos;
@@ -33,7 +33,7 @@ public final class Decoding {
         this.startedNanos = startedNanos;
         this.sampler = new Sampler(settings);
         this.emitter = new TextEmitter(settings.stop());
-        this.generated = new int[Math.max(0, Math.min(settings.maxNewTokens(), model.contextTokens() - prompt.length))];
+        this.detokenizer = new IncrementalDetokenizer(model.tokenizer());
     }
 
     /** Tokens in the model's cache once the last sampled token has been fed. */
@@ -47,7 +47,7 @@ public final class Decoding {
 
     /** The token to feed next (valid while not finished). */
     public int lastToken() {
-        return generated[tokens.size() - 1];
+        return tokens.get(tokens.size() - 1).id();
     }
 
     /** Samples from the logits after the last input; afterwards either {@link #finished()} or feed {@link #lastToken()}. */
@@ -65,11 +65,10 @@ public final class Decoding {
             return;
         }
         float logprob = settings.logprobs() ? Sampler.logprob(logits, token) : 0f;
-        generated[tokens.size()] = token;
         GeneratedToken t = new GeneratedToken(token, model.tokenizer().decode(new int[] {token}), logprob);
         tokens.add(t);
         pending.add(t);
-        String text = emitter.update(model.tokenizer().decode(generated, 0, tokens.size()));
+        String text = emitter.update(detokenizer.append(token));
         if (emitter.stopped()) {
             reason = FinishReason.STOP_SEQUENCE;
         } else if (tokens.size() >= settings.maxNewTokens()) {
