@@ -18,10 +18,10 @@ import dev.goldilocks.worker.config.WorkerConfig;
 import dev.goldilocks.router.RoutingSettings;
 import dev.goldilocks.router.SpecialistByDomainPolicy;
 import dev.goldilocks.router.stats.Prior;
+import dev.goldilocks.store.DecisionLogSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +78,17 @@ public final class AllInOne implements AutoCloseable {
      */
     public static AllInOne start(Path modelsDir, String host, int gatewayPort, int metricsPort, double probesPerSecond,
                                  double explorationFloor) throws IOException {
+        return start(modelsDir, host, gatewayPort, metricsPort, probesPerSecond, explorationFloor, Optional.empty());
+    }
+
+    /**
+     * Starts everything as {@link #start(Path, String, int, int, double, double)} does; with a data directory
+     * (created when missing), the decision log is a DuckDB file in it and request ids are signed with a key kept
+     * there, so the log's history and clients' request ids (Feedback) survive a restart.
+     */
+    public static AllInOne start(Path modelsDir, String host, int gatewayPort, int metricsPort, double probesPerSecond,
+                                 double explorationFloor, Optional<Path> dataDir) throws IOException {
+        DataDirectory data = dataDir.isPresent() ? DataDirectory.open(dataDir.get()) : null;
         PrometheusMeterRegistry registry = MetricsEndpoint.newRegistry();
         JsonNode manifest = new ObjectMapper().readTree(modelsDir.resolve("manifest.json").toFile());
         List<ModelConfig> generic = new ArrayList<>();
@@ -109,8 +120,7 @@ public final class AllInOne implements AutoCloseable {
                     isGeneric ? "" : model.get("domain").asText(), List.of(host + ":" + port), price,
                     offlinePrior(model.get("heldout"), price)));
         }
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
+        byte[] key = data != null ? data.signingKey() : DataDirectory.randomKey();
         Path classifier = modelsDir.resolve("router/domain-classifier.json");
         RoutingSettings routing = new RoutingSettings(GatewayConfigReader.DEFAULT_DOMAINS,
                 SpecialistByDomainPolicy.NAME, true,
@@ -120,10 +130,13 @@ public final class AllInOne implements AutoCloseable {
                 new Limits(32 * 1024, 256, 4096, 256, 256), routing, routes, metricsPort,
                 new ProbeSettings(probesPerSecond > 0, Math.max(probesPerSecond, 0.001), modelsDir.resolve("eval")),
                 probesPerSecond > 0 ? new ShadowSettings(SHADOW_SHARE, 1) : ShadowSettings.off(),
-                DispatchSettings.defaults(), List.of(), Optional.empty(), Optional.empty());
+                DispatchSettings.defaults(), List.of(), Optional.empty(), Optional.empty(),
+                data != null ? data.decisionLog() : DecisionLogSettings.off());
         try {
+            // replicas started from the exposed config log nowhere: one DuckDB file has one writer
             return new AllInOne(genericWorker, specialistWorker, GatewayServer.start(config, registry),
-                    config.withMetricsPort(-1).withProbes(ProbeSettings.off()).withShadow(ShadowSettings.off()));
+                    config.withMetricsPort(-1).withProbes(ProbeSettings.off()).withShadow(ShadowSettings.off())
+                            .withDecisionLog(DecisionLogSettings.off()));
         } catch (IOException e) {
             genericWorker.close();
             specialistWorker.close();
@@ -167,6 +180,11 @@ public final class AllInOne implements AutoCloseable {
 
     public void awaitTermination() throws InterruptedException {
         gateway.awaitTermination();
+    }
+
+    /** The gateway's decision log (off without a data directory). */
+    public dev.goldilocks.gateway.decisions.DecisionLogging decisionLog() {
+        return gateway.decisionLog();
     }
 
     /** Gateway first (it drains its calls to the workers), then the workers. Only the first call does anything. */

@@ -30,11 +30,16 @@ public final class Router {
 
     /** The caller named the model: no policy runs, but the domain is still recorded for attribution. */
     public RouteDecision pinned(String prompt, String domainHint, String model) {
-        DomainPrediction prediction = predict(prompt, domainHint);
+        return pinned(predict(prompt, domainHint), model);
+    }
+
+    /** As {@link #pinned(String, String, String)}, for a prompt already classified. */
+    public RouteDecision pinned(DomainPrediction prediction, String model) {
         return RouteDecision.of(prediction, model, PINNED, prediction.reason() + "; model pinned by the caller");
     }
 
-    private DomainPrediction predict(String prompt, String domainHint) {
+    /** The caller's hint when it names a known domain, otherwise the classifier's prediction. */
+    public DomainPrediction predict(String prompt, String domainHint) {
         DomainPrediction prediction = hints.fromHint(domainHint);
         return prediction != null ? prediction : classifier.classify(prompt);
     }

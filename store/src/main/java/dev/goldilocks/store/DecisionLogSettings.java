@@ -72,6 +72,33 @@ public record DecisionLogSettings(Kind store, Path path, String url, Optional<Cr
                 HOURLY);
     }
 
+    /** The log off: nothing is written. */
+    public static DecisionLogSettings off() {
+        return defaults().withStore(Kind.OFF);
+    }
+
+    /** The default settings with the DuckDB file {@code file}. */
+    public static DecisionLogSettings duckdb(Path file) {
+        return defaults().withPath(file);
+    }
+
+    public DecisionLogSettings withStore(Kind newStore) {
+        return new DecisionLogSettings(newStore, path, url, credentials, required, queueCapacity, batchSize,
+                flushInterval, retention, logText, retentionCheckInterval);
+    }
+
+    /** These settings with the DuckDB file {@code file}. */
+    public DecisionLogSettings withPath(Path file) {
+        return new DecisionLogSettings(store, file, url, credentials, required, queueCapacity, batchSize, flushInterval,
+                retention, logText, retentionCheckInterval);
+    }
+
+    /** These settings writing batches of at most {@code rows}, each row waiting at most {@code interval}. */
+    public DecisionLogSettings withBatching(int rows, Duration interval) {
+        return new DecisionLogSettings(store, path, url, credentials, required, queueCapacity, rows, interval,
+                retention, logText, retentionCheckInterval);
+    }
+
     public DecisionLogSettings withRetentionCheckInterval(Duration every) {
         return new DecisionLogSettings(store, path, url, credentials, required, queueCapacity, batchSize, flushInterval,
                 retention, logText, every);

@@ -3,6 +3,7 @@ package dev.goldilocks.gateway.cli;
 import dev.goldilocks.gateway.AllInOne;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,6 +34,14 @@ final class ServeCommand implements Callable<Integer> {
                     + "the decision log can score other policies off-policy; 0 for none, at most 0.5 (default: ${DEFAULT-VALUE}).")
     double explorationFloor;
 
+    @Option(names = "--data-dir", defaultValue = "${env:GOLDILOCKS_DATA:-data}",
+            description = "Directory for the decision log (DuckDB) and the request id key, created when missing, so"
+                    + " history survives restarts (default: $GOLDILOCKS_DATA or ./data).")
+    Path dataDir;
+
+    @Option(names = "--no-decision-log", description = "Log no routing decisions (nothing is written to --data-dir).")
+    boolean noDecisionLog;
+
     @Override
     public Integer call() throws Exception {
         Path dir = models != null ? models : Path.of(System.getenv().getOrDefault("GOLDILOCKS_MODELS", "models"));
@@ -44,17 +53,21 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("serve: --exploration-floor must be between 0 and 0.5, got " + explorationFloor);
             return 2;
         }
-        AllInOne all = AllInOne.start(dir, host, port, metricsPort, probesPerSecond, explorationFloor);
+        AllInOne all = AllInOne.start(dir, host, port, metricsPort, probesPerSecond, explorationFloor,
+                noDecisionLog ? Optional.empty() : Optional.of(dataDir));
         Runtime.getRuntime().addShutdownHook(new Thread(all::close, "drain"));
         System.out.printf("Goldilocks all-in-one is serving.%n"
                 + "  gateway (public API): %s:%d%n"
                 + "  worker, generic model: %s:%d%n"
                 + "  worker, specialists:   %s:%d%n"
                 + "  metrics (Prometheus):  http://%s:%d/metrics%n"
+                + "  decision log:          %s%n"
                 + "  no API keys: the all-in-one is for loopback use.%n"
                 + "Try: ./goldilocks ask --target %s:%d \"What is 47 + 38?\"%n",
                 host, all.gatewayPort(), host, all.genericWorkerPort(), host, all.specialistWorkerPort(),
-                host, all.metricsPort(), host, all.gatewayPort());
+                host, all.metricsPort(), noDecisionLog ? "off (--no-decision-log)"
+                        : "DuckDB in " + dataDir.toAbsolutePath().normalize() + " (./goldilocks log tail)",
+                host, all.gatewayPort());
         System.out.flush();
         all.awaitTermination();
         return 0;

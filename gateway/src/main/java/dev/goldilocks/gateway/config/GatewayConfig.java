@@ -3,6 +3,7 @@ package dev.goldilocks.gateway.config;
 import dev.goldilocks.gateway.security.ApiKey;
 import dev.goldilocks.router.RoutingSettings;
 import dev.goldilocks.common.grpc.TlsFiles;
+import dev.goldilocks.store.DecisionLogSettings;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,17 +26,27 @@ import java.util.Optional;
  * @param tls                TLS on the public port (mutual when it names a CA)
  * @param workerTls          TLS to the workers: the CA their certificates chain to, and the gateway's own
  *                           certificate for mutual TLS
+ * @param decisionLog        where every routing decision and its outcomes are written (DuckDB, PostgreSQL or off)
  */
 public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] signingKey,
                             double workerDeadlineSeconds, Limits limits, RoutingSettings routing,
                             List<ModelRoute> models, int metricsPort, ProbeSettings probes, ShadowSettings shadow,
                             DispatchSettings dispatch, List<ApiKey> apiKeys, Optional<TlsFiles> tls,
-                            Optional<TlsFiles> workerTls) {
+                            Optional<TlsFiles> workerTls, DecisionLogSettings decisionLog) {
 
     public GatewayConfig {
         signingKey = signingKey.clone();
         models = List.copyOf(models);
         apiKeys = List.copyOf(apiKeys);
+    }
+
+    /** A gateway without a decision log. */
+    public GatewayConfig(String host, int port, int maxInboundBytes, byte[] signingKey, double workerDeadlineSeconds,
+                         Limits limits, RoutingSettings routing, List<ModelRoute> models, int metricsPort,
+                         ProbeSettings probes, ShadowSettings shadow, DispatchSettings dispatch, List<ApiKey> apiKeys,
+                         Optional<TlsFiles> tls, Optional<TlsFiles> workerTls) {
+        this(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, models, metricsPort,
+                probes, shadow, dispatch, apiKeys, tls, workerTls, DecisionLogSettings.off());
     }
 
     @Override
@@ -49,48 +60,53 @@ public record GatewayConfig(String host, int port, int maxInboundBytes, byte[] s
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
+                models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, decisionLog);
     }
 
     public GatewayConfig withProbes(ProbeSettings newProbes) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, newProbes, shadow, dispatch, apiKeys, tls, workerTls);
+                models, metricsPort, newProbes, shadow, dispatch, apiKeys, tls, workerTls, decisionLog);
     }
 
     public GatewayConfig withShadow(ShadowSettings newShadow) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, newShadow, dispatch, apiKeys, tls, workerTls);
+                models, metricsPort, probes, newShadow, dispatch, apiKeys, tls, workerTls, decisionLog);
     }
 
     public GatewayConfig withDispatch(DispatchSettings newDispatch) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, newDispatch, apiKeys, tls, workerTls);
+                models, metricsPort, probes, shadow, newDispatch, apiKeys, tls, workerTls, decisionLog);
     }
 
     public GatewayConfig withApiKeys(List<ApiKey> newKeys) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, dispatch, newKeys, tls, workerTls);
+                models, metricsPort, probes, shadow, dispatch, newKeys, tls, workerTls, decisionLog);
     }
 
     public GatewayConfig withTls(Optional<TlsFiles> newTls, Optional<TlsFiles> newWorkerTls) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, metricsPort, probes, shadow, dispatch, apiKeys, newTls, newWorkerTls);
+                models, metricsPort, probes, shadow, dispatch, apiKeys, newTls, newWorkerTls, decisionLog);
     }
 
     public GatewayConfig withMetricsPort(int newPort) {
         return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
-                models, newPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
+                models, newPort, probes, shadow, dispatch, apiKeys, tls, workerTls, decisionLog);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, newLimits, routing, models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, decisionLog);
     }
 
     public GatewayConfig withRouting(RoutingSettings newRouting) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, newRouting, models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, decisionLog);
     }
 
     public GatewayConfig withModels(List<ModelRoute> newModels) {
-        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls);
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing, newModels, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, decisionLog);
+    }
+
+    public GatewayConfig withDecisionLog(DecisionLogSettings newDecisionLog) {
+        return new GatewayConfig(host, port, maxInboundBytes, signingKey, workerDeadlineSeconds, limits, routing,
+                models, metricsPort, probes, shadow, dispatch, apiKeys, tls, workerTls, newDecisionLog);
     }
 }

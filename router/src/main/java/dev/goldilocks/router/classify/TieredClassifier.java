@@ -3,7 +3,9 @@ package dev.goldilocks.router.classify;
 import dev.goldilocks.router.DomainClassifier;
 import dev.goldilocks.router.DomainPrediction;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Two tiers: hashed character n-grams with a linear model answer in microseconds when they are sure
@@ -81,9 +83,13 @@ public final class TieredClassifier implements DomainClassifier {
             second = best == 0 ? 1 : 0;
         }
         String runnerUp = second >= 0 ? domains.get(second) : "";
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (int i = 0; i < p.length; i++) {
+            scores.put(domains.get(i), p[i]);
+        }
         return new DomainPrediction(domains.get(best), p[best], runnerUp,
                 String.format("%s: %s %.2f, runner-up %s %.2f", tier, domains.get(best), p[best], runnerUp,
-                        second >= 0 ? p[second] : 0.0));
+                        second >= 0 ? p[second] : 0.0), scores);
     }
 
     private static double max(double[] p) {
