@@ -35,20 +35,26 @@ import org.junit.jupiter.api.io.TempDir;
  * scores each answer against the reference and sends it as Feedback, so the log holds the quality of every
  * logged choice. From that log, two policies that never ran are estimated (generic-only, and threshold at tau =
  * {@value #TAU}, both without exploration); then each runs on the same items on a gateway of its own, and its
- * on-policy mean quality and cost per request must lie inside every estimator's 95% interval (IPS, SNIPS, DR).
+ * on-policy mean quality and cost per request must lie inside every estimator's interval (IPS, SNIPS, DR).
  * Evaluating the logging policy itself must give back exactly what it got (every importance weight is 1).
  *
- * <p>Tolerance: the 95% interval and nothing wider. Generation is greedy, so an item's answer, score and cost on a
- * model are the same in every run; the only randomness is the logging policy's exploration, drawn from a seeded
- * generator one request at a time, so the test is deterministic. An interval at 95% misses the truth for about 1
- * seed in 20 by design (what 95% means); latency is not asserted because it depends on the machine's load, which
- * differs between the logging and the on-policy runs.
+ * <p>Tolerance: none beyond the estimators' own 95% central-limit intervals. Generation is greedy, so an item's
+ * answer, score and cost on a model are the same in every run, and the targets do not explore: their on-policy
+ * value is exact. The only randomness is the logging policy's exploration, drawn from a seeded generator one
+ * request at a time, so the test is deterministic. The intervals are conservative here: they also cover the
+ * variation between items, while the truth is the mean over these very items; with seeds 1 to 5 and 13, all 72
+ * intervals (6 runs x 12) held the on-policy value. The logging policy explores at the largest floor (0.5, every
+ * candidate equally likely) and tau splits the items about one third to the generic model (the demo classifier is
+ * near-certain on math, confidence 0.9996 to 0.99999): with a target whose rare branch rests on a handful of logged
+ * rows (tau = 0.99 under a 0.3 floor left about 4 items to the generic model) the normal interval is too narrow,
+ * as the stats README warns of effective samples in the tens. Latency is not asserted: it depends on the
+ * machine's load, which differs between the logging and the on-policy runs.
  */
 class OffPolicyEvaluationProofTest {
 
-    private static final int ITEMS = 240;
-    private static final double LOGGING_FLOOR = 0.3;
-    private static final double TAU = 0.99;
+    private static final int ITEMS = 300;
+    private static final double LOGGING_FLOOR = 0.5;
+    private static final double TAU = 0.99995;
     private static final long SEED = Long.getLong("goldilocks.ope.seed", 13);
 
     private static AllInOne all;
