@@ -17,7 +17,7 @@ public final class EvaluationText {
     public static String of(EvaluateResponse r) {
         StringBuilder s = new StringBuilder();
         StringBuilder settings = new StringBuilder();
-        r.getSettingsMap().forEach((k, v) -> settings.append(' ').append(k).append('=').append(num(v)));
+        r.getSettingsMap().forEach((k, v) -> settings.append(' ').append(k).append('=').append(v));
         s.append(String.format(Locale.ROOT, "target: %s%s (settings hash %s)%nlog: decisions from %s to %s: %d read,"
                         + " %d pinned (probes, shadow runs, pinned requests) and %d not answered OK left out%n",
                 r.getPolicy(), settings, r.getSettingsHash(), Instant.ofEpochMilli(r.getSinceMillis()),
