@@ -35,10 +35,13 @@ public final class DecisionLogging implements AutoCloseable {
     private final DecisionLog log;
     private final DecisionRecorder recorder;
     private final ScheduledExecutorService watcher;
+    private final MeterRegistry registry;
     private volatile LogHealth.State watched;
 
-    private DecisionLogging(DecisionLog log, DecisionRecorder recorder, ScheduledExecutorService watcher) {
+    private DecisionLogging(DecisionLog log, DecisionRecorder recorder, ScheduledExecutorService watcher,
+                            MeterRegistry registry) {
         this.log = log;
+        this.registry = registry;
         this.recorder = recorder;
         this.watcher = watcher;
     }
@@ -59,7 +62,7 @@ public final class DecisionLogging implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        DecisionLogging logging = new DecisionLogging(log, recorder, watcher);
+        DecisionLogging logging = new DecisionLogging(log, recorder, watcher, registry);
         Gauge.builder("goldilocks.decision.log.degraded", logging,
                         l -> l.log.health().state() == LogHealth.State.DEGRADED ? 1 : 0)
                 .description("1 while the decision log drops rows (store unreachable or failing, or its queue full in"
@@ -103,6 +106,16 @@ public final class DecisionLogging implements AutoCloseable {
     /** Waits until every row recorded so far is written or counted as dropped; false after {@code timeout}. */
     public boolean flush(Duration timeout) {
         return log.flush(timeout);
+    }
+
+    /** Rows written since start (goldilocks_decision_log_written_total); 0 when the log is off. */
+    public double written() {
+        return registry.find("goldilocks.decision.log.written").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    /** Rows dropped since start, every reason (goldilocks_decision_log_dropped_total). */
+    public double dropped() {
+        return registry.find("goldilocks.decision.log.dropped").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private void watch() {
