@@ -4,6 +4,7 @@ import dev.goldilocks.gateway.decisions.DecisionRows;
 import dev.goldilocks.proto.v1.DecisionLogRow;
 import dev.goldilocks.proto.v1.GoldilocksAdminGrpc;
 import dev.goldilocks.proto.v1.LogTailRequest;
+import dev.goldilocks.store.DecisionStoreException;
 import dev.goldilocks.store.ReadOnlyLog;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -75,6 +76,10 @@ final class LogTailCommand implements Callable<Integer> {
             }
         } catch (StatusRuntimeException e) {
             System.err.println("error: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+            return 1;
+        } catch (DecisionStoreException e) {
+            System.err.println("log tail: " + e.getMessage() + (e.getMessage().contains("lock")
+                    ? "\n(a running gateway holds the file: read through it with --target host:port)" : ""));
             return 1;
         }
     }

@@ -41,6 +41,7 @@ public final class EvaluationText {
             s.append(d.getSupported() ? "support: every model the target chooses was tried by the logging policy\n"
                     : "support: MISSING, the estimates above cannot be trusted\n");
             d.getSupportGapsList().forEach(g -> s.append("  ").append(g).append('\n'));
+            d.getWarningsList().forEach(w -> s.append("warning: ").append(w).append('\n'));
         }
         return s.toString();
     }

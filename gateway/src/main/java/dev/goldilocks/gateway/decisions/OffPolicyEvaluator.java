@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -47,6 +48,11 @@ public final class OffPolicyEvaluator {
     static final String QUALITY = "quality";
     static final String COST = "cost_usd";
     static final String LATENCY = "latency_seconds";
+    /**
+     * Below this effective sample size a central-limit interval is not to be trusted (a rare outcome seen zero
+     * times among the few heavily weighted records gives an interval far too narrow), and the answer says so.
+     */
+    static final double MIN_EFFECTIVE_SAMPLE = 30;
 
     private final Map<String, PolicySpec> configured;
     private final Function<PolicySpec, Router> routerFor;
@@ -154,6 +160,7 @@ public final class OffPolicyEvaluator {
         rows.forEach(r -> loggingPolicies.merge(r.policy(), 1L, Long::sum));
         DomainEvaluation.Builder out = DomainEvaluation.newBuilder().setDomain(domain).setRecords(rows.size());
         Set<String> gaps = new LinkedHashSet<>();
+        Set<String> warnings = new LinkedHashSet<>();
         boolean supported = true;
         List<Row> withQuality = rows.stream().filter(r -> !Double.isNaN(r.quality())).toList();
         Map<String, ToDoubleFunction<Row>> metrics = new LinkedHashMap<>();
@@ -174,8 +181,16 @@ public final class OffPolicyEvaluator {
                     .setLogged(estimate(evaluation.logged()));
             evaluation.estimates().forEach(e -> m.addEstimates(estimate(e)));
             out.addMetrics(m);
+            double ess = evaluation.estimates().get(0).effectiveSampleSize();
+            if (ess < MIN_EFFECTIVE_SAMPLE) {
+                warnings.add(String.format(Locale.ROOT, "The %s estimates rest on an effective sample of %.1f requests"
+                        + " (of %d logged in '%s'): their intervals are unreliable below %.0f and may be far too"
+                        + " narrow. Log more traffic, or explore more (routing.exploration_floor).", metric.getKey(),
+                        ess, scored.size(), domain, MIN_EFFECTIVE_SAMPLE));
+            }
         }
-        return out.putAllLoggingPolicies(loggingPolicies).setSupported(supported).addAllSupportGaps(gaps).build();
+        return out.putAllLoggingPolicies(loggingPolicies).setSupported(supported).addAllSupportGaps(gaps)
+                .addAllWarnings(warnings).build();
     }
 
     /**

@@ -1,11 +1,11 @@
 package dev.goldilocks.gateway.decisions;
 
 import dev.goldilocks.common.logging.RateLimitedLog;
+import dev.goldilocks.gateway.quality.MeanInterval;
 import dev.goldilocks.proto.v1.DomainReport;
 import dev.goldilocks.proto.v1.ModelHistory;
 import dev.goldilocks.proto.v1.QualityEstimate;
 import dev.goldilocks.proto.v1.ReportResponse;
-import dev.goldilocks.stats.Interval;
 import dev.goldilocks.store.DecisionHistory;
 import dev.goldilocks.store.DecisionStoreException;
 import dev.goldilocks.store.ModelQuality;
@@ -27,8 +27,6 @@ import org.slf4j.LoggerFactory;
  * every replica sharing a PostgreSQL log shows the same. Runs on the report's builder thread, never a request's.
  */
 public final class StoredHistory {
-
-    private static final double LEVEL = 0.95;
 
     private final DecisionLogging log;
     private final Duration window;
@@ -82,11 +80,10 @@ public final class StoredHistory {
         return out.build();
     }
 
+    /** The mean with its Jeffreys interval, as the lifetime scoreboard's graded sources have (scores in [0, 1]). */
     private static QualityEstimate estimate(ModelQuality q) {
-        Interval interval = q.variance().isPresent()
-                ? Interval.normal(q.mean(), Math.sqrt(q.variance().getAsDouble() / q.n()), LEVEL)
-                : new Interval(Double.NaN, Double.NaN);
-        return QualityEstimate.newBuilder().setSource(q.source()).setMean(q.mean()).setLow(interval.lower())
-                .setHigh(interval.upper()).setN(q.n()).build();
+        MeanInterval interval = MeanInterval.jeffreys(Math.max(0, Math.min(q.n(), q.mean() * q.n())), q.n());
+        return QualityEstimate.newBuilder().setSource(q.source()).setMean(q.mean()).setLow(interval.low())
+                .setHigh(interval.high()).setN(q.n()).build();
     }
 }
