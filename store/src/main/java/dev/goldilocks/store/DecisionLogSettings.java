@@ -43,8 +43,9 @@ public record DecisionLogSettings(Kind store, Path path, String url, Optional<Cr
 
     /** Reads the section's keys from {@code node}; every error names its key. */
     public static DecisionLogSettings read(ConfigNode node) {
-        Kind store = Kind.valueOf(node.oneOf("store", "duckdb", Set.of("duckdb", "postgresql", "off"))
-                .toUpperCase(Locale.ROOT));
+        // YAML 1.1 reads a bare `off` as the boolean false
+        Kind store = "false".equals(node.string("store", "duckdb")) ? Kind.OFF
+                : Kind.valueOf(node.oneOf("store", "duckdb", Set.of("duckdb", "postgresql", "off")).toUpperCase(Locale.ROOT));
         Path path = Path.of(node.string("path", DEFAULT_PATH.toString()));
         String url = node.string("url", "");
         if (store == Kind.POSTGRESQL && url.isBlank()) {
