@@ -36,7 +36,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", defaultValue = "${env:GOLDILOCKS_DATA:-data}",
             description = "Directory for the decision log (DuckDB) and the request id key, created when missing, so"
-                    + " history survives restarts (default: $GOLDILOCKS_DATA or ./data).")
+                    + " history survives restarts (default: $GOLDILOCKS_DATA or ./data, here ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--no-decision-log", description = "Log no routing decisions (nothing is written to --data-dir).")
