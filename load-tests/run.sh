@@ -6,13 +6,14 @@
 #   load-tests/run.sh batching      worker throughput with dynamic/continuous batching vs batch size 1 vs direct ONNX Runtime
 #   load-tests/run.sh batching score|embed|generate   one section alone, to results/batching-SECTION.md
 #   load-tests/run.sh decision-log  decisions per second the decision log's writer keeps up with into DuckDB
+#   load-tests/run.sh decision-log-overhead   the gateway's p50 and p99 with the decision log off and on DuckDB, side by side
 #   load-tests/run.sh capacity [OPTIONS]   the all-in-one's capacity curve, generic-only against specialist-by-domain
 #                                   (about 15 minutes; --duration 5 --rates 4,16,64 for a quick check; --help)
 #   load-tests/run.sh openai        latency the OpenAI-compatible HTTP surface adds over the gRPC API
 # GOLDILOCKS_DEVICE=cuda:0 runs the models on that GPU (builds with -Pcuda; batching benchmark only).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-name=${1:?usage: load-tests/run.sh foundation|router|tokens|batching|decision-log|capacity|openai}
+name=${1:?usage: load-tests/run.sh foundation|router|tokens|batching|decision-log|decision-log-overhead|capacity|openai}
 shift
 case "$name" in
   foundation) main=dev.goldilocks.loadtests.FoundationBenchmark ;;
@@ -22,6 +23,7 @@ case "$name" in
   capacity) main=dev.goldilocks.loadtests.loadgen.CapacityCommand ;;
   openai) main=dev.goldilocks.loadtests.OpenAiOverheadBenchmark ;;
   tokens) main=dev.goldilocks.loadtests.TokenBenchmark ;;
+  decision-log-overhead) main=dev.goldilocks.loadtests.DecisionLogOverheadBenchmark ;;
   *) echo "unknown benchmark: $name" >&2; exit 2 ;;
 esac
 device=${GOLDILOCKS_DEVICE:-cpu}

@@ -14,7 +14,6 @@ DS = {"type": "prometheus", "uid": "${datasource}"}
 CLIENT = 'traffic="client"'
 SERVER_ERRORS = 'outcome=~"unknown|internal|unavailable|deadline_exceeded|data_loss|unimplemented"'
 RI = "$__rate_interval"
-PENDING_ROW = "Pending: metrics from work in progress (see deploy/pending.yaml)"
 
 
 def rate(metric, selector, by):

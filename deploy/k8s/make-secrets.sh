@@ -14,5 +14,6 @@ printf 'keys:\n  - {name: team-a, sha256: "%s", rate_per_second: 50}\n' \
   "$(printf %s "$key" | sha256sum | cut -d' ' -f1)" > "$dir/api-keys.yaml"
 openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=$host" -addext "subjectAltName=DNS:$host" \
   -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
+printf 'user: goldilocks\npassword: %s\n' "$(openssl rand -hex 24)" > "$dir/decision-log.yaml"
 echo "API key for team-a (shown once; clients send 'authorization: Bearer <key>'): $key"
-echo "wrote $dir/{signing-key,api-keys.yaml,tls.crt,tls.key}"
+echo "wrote $dir/{signing-key,api-keys.yaml,decision-log.yaml,tls.crt,tls.key} (create the same PostgreSQL user)"

@@ -19,10 +19,10 @@ import dev.goldilocks.worker.config.WorkerConfig;
 import dev.goldilocks.router.RoutingSettings;
 import dev.goldilocks.router.SpecialistByDomainPolicy;
 import dev.goldilocks.router.stats.Prior;
+import dev.goldilocks.store.DecisionLogSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,12 +87,23 @@ public final class AllInOne implements AutoCloseable {
      *                         [0, 0.5] (0: they always take their pick)
      * @param openAiPort       the OpenAI-compatible HTTP surface's port (0: ephemeral, -1: none)
      */
-    public record Options(double probesPerSecond, double explorationFloor, int openAiPort) {
-        /** No probes, no shadow traffic, no exploration; the OpenAI-compatible surface on an ephemeral port. */
-        public static final Options DEFAULT = new Options(0, 0, 0);
+    public record Options(double probesPerSecond, double explorationFloor, int openAiPort, Optional<Path> dataDir) {
+        /**
+         * No probes, no shadow traffic, no exploration, no decision log; the OpenAI-compatible surface on an
+         * ephemeral port.
+         */
+        public static final Options DEFAULT = new Options(0, 0, 0, Optional.empty());
 
         public Options withProbesPerSecond(double perSecond) {
-            return new Options(perSecond, explorationFloor, openAiPort);
+            return new Options(perSecond, explorationFloor, openAiPort, dataDir);
+        }
+
+        public Options withExplorationFloor(double floor) {
+            return new Options(probesPerSecond, floor, openAiPort, dataDir);
+        }
+
+        public Options withDataDir(Path dir) {
+            return new Options(probesPerSecond, explorationFloor, openAiPort, Optional.of(dir));
         }
     }
 
@@ -102,6 +113,7 @@ public final class AllInOne implements AutoCloseable {
         double probesPerSecond = options.probesPerSecond();
         double explorationFloor = options.explorationFloor();
         int openAiPort = options.openAiPort();
+        DataDirectory data = options.dataDir().isPresent() ? DataDirectory.open(options.dataDir().get()) : null;
         PrometheusMeterRegistry registry = MetricsEndpoint.newRegistry();
         JsonNode manifest = new ObjectMapper().readTree(modelsDir.resolve("manifest.json").toFile());
         List<ModelConfig> generic = new ArrayList<>();
@@ -133,8 +145,7 @@ public final class AllInOne implements AutoCloseable {
                     isGeneric ? "" : model.get("domain").asText(), List.of(host + ":" + port), price,
                     offlinePrior(model.get("heldout"), price)));
         }
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
+        byte[] key = data != null ? data.signingKey() : DataDirectory.randomKey();
         Path classifier = modelsDir.resolve("router/domain-classifier.json");
         RoutingSettings routing = new RoutingSettings(GatewayConfigReader.DEFAULT_DOMAINS,
                 SpecialistByDomainPolicy.NAME, true,
@@ -147,7 +158,9 @@ public final class AllInOne implements AutoCloseable {
                 DispatchSettings.defaults(), List.of(), Optional.empty(), Optional.empty());
         OpenAiHttpSettings openAi = openAiPort >= 0 ? OpenAiHttpSettings.on(host, openAiPort) : OpenAiHttpSettings.off();
         try {
-            return new AllInOne(genericWorker, specialistWorker, GatewayServer.start(config.withOpenAiHttp(openAi), registry),
+            // replicas started from the exposed config log nowhere: one DuckDB file has one writer
+            return new AllInOne(genericWorker, specialistWorker, GatewayServer.start(config.withOpenAiHttp(openAi)
+                    .withDecisionLog(data != null ? data.decisionLog() : DecisionLogSettings.off()), registry),
                     config.withMetricsPort(-1).withProbes(ProbeSettings.off()).withShadow(ShadowSettings.off()));
         } catch (IOException e) {
             genericWorker.close();
@@ -203,6 +216,11 @@ public final class AllInOne implements AutoCloseable {
     /** Returns once {@link #close} has finished. */
     public void awaitTermination() throws InterruptedException {
         closed.await();
+    }
+
+    /** The gateway's decision log (off without a data directory). */
+    public dev.goldilocks.gateway.decisions.DecisionLogging decisionLog() {
+        return gateway.decisionLog();
     }
 
     /**

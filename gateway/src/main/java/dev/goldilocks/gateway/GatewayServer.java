@@ -5,6 +5,11 @@ import dev.goldilocks.common.grpc.ParseErrors;
 import dev.goldilocks.common.grpc.ServingProcess;
 import dev.goldilocks.common.metrics.MetricsEndpoint;
 import dev.goldilocks.gateway.config.GatewayConfig;
+import dev.goldilocks.gateway.decisions.DecisionAdmin;
+import dev.goldilocks.gateway.decisions.DecisionLogging;
+import dev.goldilocks.gateway.decisions.DecisionRecorder;
+import dev.goldilocks.gateway.decisions.OffPolicyEvaluator;
+import dev.goldilocks.gateway.decisions.StoredHistory;
 import dev.goldilocks.common.logging.RateLimitedLog;
 import dev.goldilocks.gateway.dispatch.DispatchMetrics;
 import dev.goldilocks.gateway.dispatch.Dispatcher;
@@ -53,6 +58,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -82,11 +88,15 @@ public final class GatewayServer implements AutoCloseable {
     private final Server selfServer;
     private final CachedReport report;
     private final OpenAiHttpServer openAi;
+    private final DecisionLogging decisionLog;
+    private final DecisionAdmin decisionAdmin;
 
     private GatewayServer(ServingProcess process, WorkerPools pools, RouterFactory routing, ProbeRunner probes,
                           ShadowRunner shadow, ManagedChannel self, Server selfServer, CachedReport report,
-                          OpenAiHttpServer openAi) {
+                          OpenAiHttpServer openAi, DecisionLogging decisionLog, DecisionAdmin decisionAdmin) {
         this.openAi = openAi;
+        this.decisionLog = decisionLog;
+        this.decisionAdmin = decisionAdmin;
         this.self = self;
         this.selfServer = selfServer;
         this.report = report;
@@ -105,6 +115,14 @@ public final class GatewayServer implements AutoCloseable {
     /** A gateway whose metrics go to {@code registry} (the all-in-one shares one between its servers). */
     public static GatewayServer start(GatewayConfig config, PrometheusMeterRegistry registry) throws IOException {
         RouterFactory routing = RouterFactory.create(config);
+        DecisionLogging decisionLog;
+        try {
+            decisionLog = DecisionLogging.open(config.decisionLog(), registry, config.signingKey(), routing.specs());
+        } catch (RuntimeException e) {
+            routing.close();
+            throw e;
+        }
+        DecisionRecorder recorder = decisionLog.recorder();
         RateLimitedLog operator = new RateLimitedLog(LoggerFactory.getLogger(OPERATOR_EVENTS), OPERATOR_INTERVAL);
         DispatchMetrics dispatchMetrics = new DispatchMetrics(registry);
         WorkerPools pools = new WorkerPools(config.models(), config.maxInboundBytes(), config.dispatch(), config.workerTls(),
@@ -122,7 +140,10 @@ public final class GatewayServer implements AutoCloseable {
         Outcomes outcomes = new Outcomes(routing.stats(), new GatewayMetrics(registry), scoreboard);
         TradeoffReport tradeoff = new TradeoffReport(scoreboard, probeLog, routing.router(), routing.stats(),
                 config.routing(), config.models().stream().collect(Collectors.toMap(ModelRoute::name, m -> m)));
-        CachedReport report = new CachedReport(tradeoff::build, REPORT_MAX_AGE_MILLIS);
+        StoredHistory history = new StoredHistory(decisionLog, config.decisionLog().retention());
+        CachedReport report = new CachedReport(() -> history.addTo(tradeoff.build()), REPORT_MAX_AGE_MILLIS);
+        DecisionAdmin decisionAdmin = new DecisionAdmin(decisionLog,
+                new OffPolicyEvaluator(routing.specs(), routing::routerFor));
         // the gateway's own probe and shadow clients get a key of their own when keys are required
         String internalKey = config.apiKeys().isEmpty() ? null : RequestIds.randomToken();
         ServerInterceptor auth = auth(config, internalKey, registry, operator);
@@ -134,8 +155,8 @@ public final class GatewayServer implements AutoCloseable {
                     if (runner != null) {
                         runner.offer(request, answer);
                     }
-                }, operator).bindService()), admission, auth, new RequestCounting(outcomes.metrics()));
-        ServerServiceDefinition admin = ServerInterceptors.intercept(new AdminService(report), auth);
+                }, operator, recorder).bindService()), admission, auth, new RequestCounting(outcomes.metrics()));
+        ServerServiceDefinition admin = ServerInterceptors.intercept(new AdminService(report, decisionAdmin), auth);
         NettyServerBuilder server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(),
                         executor, health, config.tls())
                 .addService(ServerInterceptors.intercept(api, Traffic.ignoreClaims()))
@@ -164,6 +185,8 @@ public final class GatewayServer implements AutoCloseable {
             }
             selfServer.shutdownNow();
             report.close();
+            decisionAdmin.close();
+            decisionLog.close();
             routing.close();
             pools.close();
             throw e;
@@ -178,15 +201,17 @@ public final class GatewayServer implements AutoCloseable {
                 .build();
         ProbeRunner probes = null;
         if (config.probes().enabled()) {
-            probes = startProbes(config, routing, outcomes, probeLog, self, internalKey);
+            probes = startProbes(config, routing, outcomes, probeLog, self, internalKey, recorder);
         }
         ShadowRunner shadow = null;
         if (config.shadow().share() > 0) {
             shadow = new ShadowRunner(routing.router().catalog(), config.shadow().share(),
-                    config.shadow().maxConcurrent(), shadowSink(outcomes), self, internalKey, new SplittableRandom());
+                    config.shadow().maxConcurrent(), shadowSink(outcomes, recorder), self, internalKey,
+                    new SplittableRandom());
             shadowRef.set(shadow);
         }
-        return new GatewayServer(process, pools, routing, probes, shadow, self, selfServer, report, openAi);
+        return new GatewayServer(process, pools, routing, probes, shadow, self, selfServer, report, openAi,
+                decisionLog, decisionAdmin);
     }
 
     /**
@@ -200,10 +225,11 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** Pairwise shadow comparisons as metrics, and as win rates (1, 0, or 0.5 for a tie) on the scoreboard. */
-    private static ShadowRunner.Sink shadowSink(Outcomes outcomes) {
+    private static ShadowRunner.Sink shadowSink(Outcomes outcomes, DecisionRecorder recorder) {
         return new ShadowRunner.Sink() {
             @Override
-            public void compared(String domain, String served, String alternative, double delta) {
+            public void compared(String requestId, String domain, String served, String alternative, double delta) {
+                recorder.shadowJudged(requestId, served, alternative, delta);
                 double win = Double.isNaN(delta) || Math.abs(delta) < ShadowRunner.TIE ? 0.5 : delta > 0 ? 1 : 0;
                 outcomes.metrics().shadowComparison(domain, served, alternative, win, delta);
                 outcomes.quality("shadow", served, domain, "shadow", "", win);
@@ -242,8 +268,8 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private static ProbeRunner startProbes(GatewayConfig config, RouterFactory routing, Outcomes outcomes,
-                                           ProbeLog probeLog, ManagedChannel self, String internalKey)
-            throws IOException {
+                                           ProbeLog probeLog, ManagedChannel self, String internalKey,
+                                           DecisionRecorder recorder) throws IOException {
         List<EvalItem> items = EvalItem.readAll(config.probes().evalDir());
         ProbeRunner probes = new ProbeRunner(items, routing.router().catalog(), new ProbeRunner.Sink() {
             @Override
@@ -259,6 +285,11 @@ public final class GatewayServer implements AutoCloseable {
             @Override
             public void probed(EvalItem item, Map<String, ProbeLog.Result> byModel) {
                 probeLog.add(item, byModel);
+            }
+
+            @Override
+            public void scored(String requestId, EvalItem item, double score, OptionalDouble loglikPerByte) {
+                recorder.probeScored(requestId, item.id(), item.metric(), score, loglikPerByte);
             }
         }, self, internalKey, new SplittableRandom());
         probes.start(config.probes().itemsPerSecond());
@@ -306,6 +337,7 @@ public final class GatewayServer implements AutoCloseable {
         self.shutdownNow();
         selfServer.shutdownNow();
         report.close();
+        decisionAdmin.close();
         if (openAi != null) {
             openAi.beginDrain(); // both surfaces drain at once
         }
@@ -313,7 +345,13 @@ public final class GatewayServer implements AutoCloseable {
         if (openAi != null) {
             openAi.close();
         }
+        decisionLog.close(); // after the drain: every call has ended and left its row
         pools.close();
         routing.close();
+    }
+
+    /** The decision log (its health, and a flush for tests and tools that read it back). */
+    public DecisionLogging decisionLog() {
+        return decisionLog;
     }
 }

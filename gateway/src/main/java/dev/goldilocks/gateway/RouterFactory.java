@@ -2,20 +2,14 @@ package dev.goldilocks.gateway;
 
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.config.ModelRoute;
-import dev.goldilocks.router.BanditPolicy;
 import dev.goldilocks.router.CandidateModel;
-import dev.goldilocks.router.CascadePolicy;
 import dev.goldilocks.router.DomainClassifier;
-import dev.goldilocks.router.Exploration;
-import dev.goldilocks.router.GenericOnlyPolicy;
 import dev.goldilocks.router.ModelCatalog;
 import dev.goldilocks.router.NoClassifier;
+import dev.goldilocks.router.PolicySpec;
 import dev.goldilocks.router.Router;
 import dev.goldilocks.router.RoutingPolicy;
 import dev.goldilocks.router.RoutingSettings;
-import dev.goldilocks.router.SpecialistByDomainPolicy;
-import dev.goldilocks.router.ThresholdPolicy;
-import dev.goldilocks.router.UtilityPolicy;
 import dev.goldilocks.router.classify.ClassifierFile;
 import dev.goldilocks.router.classify.MiniLmEncoder;
 import dev.goldilocks.router.classify.TieredClassifier;
@@ -26,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +38,16 @@ final class RouterFactory implements AutoCloseable {
     private final Router router;
     private final LiveStats stats;
     private final MiniLmEncoder encoder;
+    private final Map<String, PolicySpec> specs;
+    private final RandomGenerator random;
 
-    private RouterFactory(Router router, LiveStats stats, MiniLmEncoder encoder) {
+    private RouterFactory(Router router, LiveStats stats, MiniLmEncoder encoder, Map<String, PolicySpec> specs,
+                          RandomGenerator random) {
         this.router = router;
         this.stats = stats;
         this.encoder = encoder;
+        this.specs = specs;
+        this.random = random;
     }
 
     static RouterFactory create(GatewayConfig config) throws IOException {
@@ -56,16 +56,12 @@ final class RouterFactory implements AutoCloseable {
                 .map(m -> new CandidateModel(m.name(), m.role(), m.domain())).toList(), s.domains());
         LiveStats stats = new LiveStats(config.models().stream()
                 .collect(Collectors.toMap(ModelRoute::name, ModelRoute::prior)), s.window());
-        SynchronizedRandom random = new SynchronizedRandom();
-        Exploration exploration = Exploration.floor(s.deterministicExplorationFloor(), random);
-        Map<String, RoutingPolicy> policies = List.of(
-                new GenericOnlyPolicy(exploration),
-                new SpecialistByDomainPolicy(exploration),
-                new ThresholdPolicy(s.tau(), exploration),
-                new CascadePolicy(s.minMeanLogprob(), exploration),
-                new UtilityPolicy(stats, s.lambda(), s.mu(), exploration),
-                new BanditPolicy(stats, s.lambda(), s.mu(), s.explorationFloor(), random))
-                .stream().collect(Collectors.toMap(RoutingPolicy::name, Function.identity()));
+        SynchronizedRandom random = new SynchronizedRandom(s.seed().isPresent() ? new SplittableRandom(s.seed().getAsLong())
+                : new SplittableRandom());
+        Map<String, PolicySpec> specs = RoutingSettings.POLICIES.stream()
+                .collect(Collectors.toUnmodifiableMap(Function.identity(), name -> PolicySpec.configured(name, s)));
+        Map<String, RoutingPolicy> policies = specs.values().stream()
+                .collect(Collectors.toMap(PolicySpec::name, spec -> spec.build(stats, random)));
         MiniLmEncoder encoder = null;
         DomainClassifier classifier = new NoClassifier();
         if (s.classifier().isPresent()) {
@@ -80,7 +76,8 @@ final class RouterFactory implements AutoCloseable {
             warmUp(tiered);
             classifier = tiered;
         }
-        return new RouterFactory(new Router(catalog, classifier, policies, s.defaultPolicy()), stats, encoder);
+        return new RouterFactory(new Router(catalog, classifier, policies, s.defaultPolicy()), stats, encoder, specs,
+                random);
     }
 
     /**
@@ -104,6 +101,19 @@ final class RouterFactory implements AutoCloseable {
         return stats;
     }
 
+    /** Every policy the router runs, by name, with the settings it was built with. */
+    Map<String, PolicySpec> specs() {
+        return specs;
+    }
+
+    /**
+     * A router that knows only the policy {@code spec} describes, built as the gateway builds its own (the same
+     * catalog, classifier and live statistics), for asking what that policy would have done in a logged context.
+     */
+    Router routerFor(PolicySpec spec) {
+        return router.withOnly(spec.build(stats, random));
+    }
+
     @Override
     public void close() {
         if (encoder != null) {
@@ -112,8 +122,12 @@ final class RouterFactory implements AutoCloseable {
     }
 
     /** Policies draw on many gRPC threads; SplittableRandom is not thread-safe. */
-    private static final class SynchronizedRandom implements java.util.random.RandomGenerator {
-        private final SplittableRandom random = new SplittableRandom();
+    private static final class SynchronizedRandom implements RandomGenerator {
+        private final SplittableRandom random;
+
+        SynchronizedRandom(SplittableRandom random) {
+            this.random = random;
+        }
 
         @Override
         public synchronized long nextLong() {

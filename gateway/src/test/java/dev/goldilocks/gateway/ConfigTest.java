@@ -8,6 +8,7 @@ import dev.goldilocks.common.config.ConfigNode;
 import dev.goldilocks.common.grpc.DrainSettings;
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.config.GatewayConfigReader;
+import dev.goldilocks.store.DecisionLogSettings;
 import dev.goldilocks.worker.config.WorkerConfig;
 import dev.goldilocks.worker.config.WorkerConfigReader;
 import java.nio.file.Path;
@@ -56,6 +57,22 @@ class ConfigTest {
                 .hasMessageStartingWith("models.math-specialist.endpoints: 'w3' is not host:port");
         assertThatThrownBy(() -> gateway("models: {a: {role: specialist, domain: math, endpoints: [\"x:1\"]}}"))
                 .hasMessageStartingWith("models: exactly one model must have role: generic");
+    }
+
+    @Test
+    void theDecisionLogIsDuckDbNextToTheConfigFileUnlessConfiguredAndItsKeysAreNamed() {
+        GatewayConfig defaults = GatewayConfigReader.read(ConfigNode.parse("signing_key: 0123456789abcdef0123\n"
+                + MODELS, "gateway.yaml"), Path.of("/etc/goldilocks"));
+        assertThat(defaults.decisionLog().store()).isEqualTo(DecisionLogSettings.Kind.DUCKDB);
+        assertThat(defaults.decisionLog().path()).isEqualTo(Path.of("/etc/goldilocks/data/decision-log.duckdb"));
+        GatewayConfig off = gateway("decision_log: {store: off}\n" + MODELS);
+        assertThat(off.decisionLog().store()).isEqualTo(DecisionLogSettings.Kind.OFF);
+        assertThatThrownBy(() -> gateway("decision_log: {store: postgresql}\n" + MODELS))
+                .hasMessageStartingWith("decision_log.url: is required when store is postgresql");
+        assertThatThrownBy(() -> gateway("decision_log: {batch_size: 0}\n" + MODELS))
+                .hasMessageStartingWith("decision_log.batch_size:");
+        assertThat(gateway("routing: {seed: 7}\n" + MODELS).routing().seed()).hasValue(7);
+        assertThat(gateway(MODELS).routing().seed()).isEmpty();
     }
 
     @Test

@@ -58,7 +58,7 @@ public final class DecisionLogBenchmark {
         Path results = Path.of(args.length > 0 ? args[0] : "load-tests/results");
         Path dir = Files.createTempDirectory("decision-log-benchmark");
         Report report = new Report("Decision log benchmark", "load-tests/run.sh decision-log");
-        String loadBefore = loadAverage();
+        String loadBefore = Report.loadAverage();
         try {
             double direct = direct(dir.resolve("direct.duckdb"));
             Saturated saturated = saturated(dir.resolve("saturated.duckdb"));
@@ -84,7 +84,7 @@ public final class DecisionLogBenchmark {
                         fmt2(r.offer.getValueAtPercentile(99) / 1e3), fmt2(r.offer.getMaxValue() / 1e3), r.flushMillis);
             }
             report.section("Conditions", "Load average (1, 5, 15 min) before the run: " + loadBefore + "; after: "
-                    + loadAverage() + ". With more runnable threads than the " + Runtime.getRuntime().availableProcessors()
+                    + Report.loadAverage() + ". With more runnable threads than the " + Runtime.getRuntime().availableProcessors()
                     + " cores, the figures above are a floor, not the machine's figure.");
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
@@ -213,15 +213,6 @@ public final class DecisionLogBenchmark {
                 new Decision.Serving(specialist, false, "", false, "", "OK"),
                 new Decision.Timing(0.042, OptionalDouble.of(0.011), OptionalDouble.of(0.0004), OptionalDouble.of(0.039)),
                 new Decision.Usage(24, 48, 0.000071), Optional.empty());
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + ", " + f[1] + ", " + f[2];
-        } catch (java.io.IOException e) {
-            return "unknown";
-        }
     }
 
     private static String[] unitHashes(int users) {

@@ -42,6 +42,16 @@ public final class Report {
         return this;
     }
 
+    /** The load average over 1, 5 and 15 minutes (Linux), to say how busy the machine was. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     public void write(Path file) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text.toString());

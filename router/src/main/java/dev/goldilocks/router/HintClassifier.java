@@ -19,6 +19,7 @@ public final class HintClassifier {
         if (hint == null || !domains.contains(hint)) {
             return null;
         }
-        return new DomainPrediction(hint, 1.0, "", 0.0, DomainPrediction.HINT, false, "domain hint");
+        return new DomainPrediction(hint, 1.0, "", 0.0, DomainPrediction.HINT, false, "domain hint",
+                java.util.Map.of());
     }
 }

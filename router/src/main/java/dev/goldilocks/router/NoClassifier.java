@@ -6,6 +6,6 @@ public final class NoClassifier implements DomainClassifier {
     @Override
     public DomainPrediction classify(String prompt) {
         return new DomainPrediction(DomainPrediction.UNKNOWN, 0.0, "", 0.0, DomainPrediction.NONE, true,
-                "no domain hint and no classifier configured");
+                "no domain hint and no classifier configured", java.util.Map.of());
     }
 }

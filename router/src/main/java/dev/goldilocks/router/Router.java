@@ -30,11 +30,26 @@ public final class Router {
 
     /** The caller named the model: no policy runs, but the domain is still recorded for attribution. */
     public RouteDecision pinned(String prompt, String domainHint, String model) {
-        DomainPrediction prediction = predict(prompt, domainHint);
+        return pinned(predict(prompt, domainHint), model);
+    }
+
+    /** As {@link #pinned(String, String, String)}, for a prompt already classified. */
+    public RouteDecision pinned(DomainPrediction prediction, String model) {
         return RouteDecision.of(prediction, model, PINNED, prediction.reason() + "; model pinned by the caller");
     }
 
-    private DomainPrediction predict(String prompt, String domainHint) {
+    /** A router with the same catalog and classifier that knows only {@code policy} (to ask it about logged contexts). */
+    public Router withOnly(RoutingPolicy policy) {
+        return new Router(catalog, classifier, Map.of(policy.name(), policy), policy.name());
+    }
+
+    /** A logged prediction rebuilt from its domain, confidence and every domain's score (see the decision log). */
+    public DomainPrediction logged(String domain, double confidence, Map<String, Double> scores) {
+        return classifier.fromScores(domain, confidence, scores);
+    }
+
+    /** The caller's hint when it names a known domain, otherwise the classifier's prediction. */
+    public DomainPrediction predict(String prompt, String domainHint) {
         DomainPrediction prediction = hints.fromHint(domainHint);
         return prediction != null ? prediction : classifier.classify(prompt);
     }

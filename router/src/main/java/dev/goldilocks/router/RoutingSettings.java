@@ -3,6 +3,7 @@ package dev.goldilocks.router;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * How the gateway routes: domains, the default policy, the classifier file and every policy's parameters.
@@ -21,11 +22,13 @@ import java.util.Optional;
  * @param deterministicExplorationFloor generic-only, specialist-by-domain, threshold, cascade and utility: share
  *                           of requests sent to the other candidates instead of the policy's pick, so that other
  *                           policies can be evaluated off-policy on the log; 0 (none) in production by default
+ * @param seed               the seed of the policies' draws (exploration, the bandit); empty: a random seed.
+ *                           With a seed and one request at a time, the same requests are routed alike in every run
  */
 public record RoutingSettings(List<String> domains, String defaultPolicy, boolean allowRequestPolicy,
                               Optional<Path> classifier, int classifierThreads, double tau, double minMeanLogprob,
                               double lambda, double mu, double explorationFloor, double window,
-                              double deterministicExplorationFloor) {
+                              double deterministicExplorationFloor, OptionalLong seed) {
 
     public static final List<String> POLICIES = List.of(GenericOnlyPolicy.NAME, SpecialistByDomainPolicy.NAME,
             ThresholdPolicy.NAME, CascadePolicy.NAME, UtilityPolicy.NAME, BanditPolicy.NAME);
@@ -34,11 +37,27 @@ public record RoutingSettings(List<String> domains, String defaultPolicy, boolea
         domains = List.copyOf(domains);
     }
 
+    /** Settings whose policies draw with a random seed. */
+    public RoutingSettings(List<String> domains, String defaultPolicy, boolean allowRequestPolicy,
+                           Optional<Path> classifier, int classifierThreads, double tau, double minMeanLogprob,
+                           double lambda, double mu, double explorationFloor, double window,
+                           double deterministicExplorationFloor) {
+        this(domains, defaultPolicy, allowRequestPolicy, classifier, classifierThreads, tau, minMeanLogprob, lambda, mu,
+                explorationFloor, window, deterministicExplorationFloor, OptionalLong.empty());
+    }
+
     /** Settings whose deterministic policies do not explore (the production default). */
     public RoutingSettings(List<String> domains, String defaultPolicy, boolean allowRequestPolicy,
                            Optional<Path> classifier, int classifierThreads, double tau, double minMeanLogprob,
                            double lambda, double mu, double explorationFloor, double window) {
         this(domains, defaultPolicy, allowRequestPolicy, classifier, classifierThreads, tau, minMeanLogprob, lambda, mu,
                 explorationFloor, window, 0);
+    }
+
+    /** These settings with the policies' draws seeded. */
+    public RoutingSettings withSeed(long newSeed) {
+        return new RoutingSettings(domains, defaultPolicy, allowRequestPolicy, classifier, classifierThreads, tau,
+                minMeanLogprob, lambda, mu, explorationFloor, window, deterministicExplorationFloor,
+                OptionalLong.of(newSeed));
     }
 }

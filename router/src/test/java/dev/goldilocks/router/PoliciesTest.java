@@ -30,7 +30,8 @@ class PoliciesTest {
 
     @Test
     void thresholdSendsAPromptThatFitsNoDomainWellToTheGenericModelWhateverItsConfidence() {
-        DomainPrediction torn = new DomainPrediction("math", 0.9, "code", 0.85, DomainPrediction.EMBEDDING, true, "t");
+        DomainPrediction torn = new DomainPrediction("math", 0.9, "code", 0.85, DomainPrediction.EMBEDDING, true, "t",
+                java.util.Map.of());
         RouteDecision d = new ThresholdPolicy(0.5).choose(torn, CATALOG);
         assertThat(d.model()).isEqualTo("big");
         assertThat(d.reason()).contains("fits no domain well");

@@ -41,11 +41,20 @@ public record DecisionLogSettings(Kind store, Path path, String url, Optional<Cr
         return read(ConfigNode.empty());
     }
 
-    /** Reads the section's keys from {@code node}; every error names its key. */
+    /** Reads the section's keys from {@code node}, relative paths against the working directory. */
     public static DecisionLogSettings read(ConfigNode node) {
-        Kind store = Kind.valueOf(node.oneOf("store", "duckdb", Set.of("duckdb", "postgresql", "off"))
-                .toUpperCase(Locale.ROOT));
-        Path path = Path.of(node.string("path", DEFAULT_PATH.toString()));
+        return read(node, Path.of(""));
+    }
+
+    /**
+     * Reads the section's keys from {@code node}; every error names its key. Relative paths (the DuckDB file,
+     * the credentials file) resolve against {@code baseDir}, the config file's folder, as every path in it does.
+     */
+    public static DecisionLogSettings read(ConfigNode node, Path baseDir) {
+        // YAML 1.1 reads a bare `off` as the boolean false
+        Kind store = "false".equals(node.string("store", "duckdb")) ? Kind.OFF
+                : Kind.valueOf(node.oneOf("store", "duckdb", Set.of("duckdb", "postgresql", "off")).toUpperCase(Locale.ROOT));
+        Path path = baseDir.resolve(node.string("path", DEFAULT_PATH.toString())).normalize();
         String url = node.string("url", "");
         if (store == Kind.POSTGRESQL && url.isBlank()) {
             throw node.error("url", "is required when store is postgresql");
@@ -55,7 +64,7 @@ public record DecisionLogSettings(Kind store, Path path, String url, Optional<Cr
         }
         Optional<Credentials> credentials = Optional.empty();
         if (node.has("credentials_file")) {
-            Path file = Path.of(node.requiredString("credentials_file"));
+            Path file = baseDir.resolve(node.requiredString("credentials_file")).normalize();
             try {
                 credentials = Optional.of(Credentials.read(file));
             } catch (ConfigException e) {
@@ -70,6 +79,33 @@ public record DecisionLogSettings(Kind store, Path path, String url, Optional<Cr
                 Duration.ofDays(node.integer("retention_days", 30, 0, 36_500)),
                 node.bool("log_text", false),
                 HOURLY);
+    }
+
+    /** The log off: nothing is written. */
+    public static DecisionLogSettings off() {
+        return defaults().withStore(Kind.OFF);
+    }
+
+    /** The default settings with the DuckDB file {@code file}. */
+    public static DecisionLogSettings duckdb(Path file) {
+        return defaults().withPath(file);
+    }
+
+    public DecisionLogSettings withStore(Kind newStore) {
+        return new DecisionLogSettings(newStore, path, url, credentials, required, queueCapacity, batchSize,
+                flushInterval, retention, logText, retentionCheckInterval);
+    }
+
+    /** These settings with the DuckDB file {@code file}. */
+    public DecisionLogSettings withPath(Path file) {
+        return new DecisionLogSettings(store, file, url, credentials, required, queueCapacity, batchSize, flushInterval,
+                retention, logText, retentionCheckInterval);
+    }
+
+    /** These settings writing batches of at most {@code rows}, each row waiting at most {@code interval}. */
+    public DecisionLogSettings withBatching(int rows, Duration interval) {
+        return new DecisionLogSettings(store, path, url, credentials, required, queueCapacity, rows, interval,
+                retention, logText, retentionCheckInterval);
     }
 
     public DecisionLogSettings withRetentionCheckInterval(Duration every) {

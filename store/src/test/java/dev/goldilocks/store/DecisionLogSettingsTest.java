@@ -35,6 +35,13 @@ class DecisionLogSettingsTest {
     }
 
     @Test
+    void aBareOffIsOffThoughYamlReadsItAsFalse() {
+        assertThat(read("decision_log: {store: off}").store()).isEqualTo(DecisionLogSettings.Kind.OFF);
+        assertThat(read("decision_log: {store: \"off\"}").store()).isEqualTo(DecisionLogSettings.Kind.OFF);
+        assertThatThrownBy(() -> read("decision_log: {store: on}")).hasMessageStartingWith("decision_log.store:");
+    }
+
+    @Test
     void readsEveryKeyOfAPostgresqlStore() throws Exception {
         Path secret = Files.writeString(dir.resolve("db.yaml"), "user: gateway\npassword: s3cret\n");
         DecisionLogSettings s = read("""

@@ -54,7 +54,11 @@ public enum ErrorReason {
     /** The model's backend cannot score (it returns no log-probabilities). */
     SCORE_UNSUPPORTED(Status.Code.UNIMPLEMENTED),
     /** Anything else that went wrong on the server. */
-    INTERNAL_ERROR(Status.Code.INTERNAL);
+    INTERNAL_ERROR(Status.Code.INTERNAL),
+    /** The request reads the decision log and this gateway has none. */
+    DECISION_LOG_OFF(Status.Code.FAILED_PRECONDITION),
+    /** The decision log's store did not answer a read. */
+    DECISION_LOG_UNAVAILABLE(Status.Code.UNAVAILABLE);
 
     private final Status.Code code;
 

@@ -3,6 +3,7 @@ package dev.goldilocks.gateway.cli;
 import dev.goldilocks.gateway.AllInOne;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +39,14 @@ final class ServeCommand implements Callable<Integer> {
                     + "the decision log can score other policies off-policy; 0 for none, at most 0.5 (default: ${DEFAULT-VALUE}).")
     double explorationFloor;
 
+    @Option(names = "--data-dir", defaultValue = "${env:GOLDILOCKS_DATA:-data}",
+            description = "Directory for the decision log (DuckDB) and the request id key, created when missing, so"
+                    + " history survives restarts (default: $GOLDILOCKS_DATA or ./data, here ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--no-decision-log", description = "Log no routing decisions (nothing is written to --data-dir).")
+    boolean noDecisionLog;
+
     @Override
     public Integer call() throws Exception {
         Path dir = models != null ? models : Path.of(System.getenv().getOrDefault("GOLDILOCKS_MODELS", "models"));
@@ -49,8 +58,9 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("serve: --exploration-floor must be between 0 and 0.5, got " + explorationFloor);
             return 2;
         }
-        AllInOne all = AllInOne.start(dir, host, port, metricsPort,
-                new AllInOne.Options(probesPerSecond, explorationFloor, openAiPort));
+        AllInOne.Options options = new AllInOne.Options(probesPerSecond, explorationFloor, openAiPort,
+                noDecisionLog ? Optional.empty() : Optional.of(dataDir));
+        AllInOne all = AllInOne.start(dir, host, port, metricsPort, options);
         DrainOnSignal drain = DrainOnSignal.install(all::close);
         System.out.printf("Goldilocks all-in-one is serving.%n"
                 + "  gateway (public API): %s:%d%n"
@@ -58,11 +68,14 @@ final class ServeCommand implements Callable<Integer> {
                 + "  worker, specialists:   %s:%d%n"
                 + "  metrics (Prometheus):  %s%n"
                 + "  OpenAI-compatible API: %s%n"
+                + "  decision log:          %s%n"
                 + "  no API keys: the all-in-one is for loopback use.%n"
                 + "Try: ./goldilocks ask --target %s:%d \"What is 47 + 38?\"%n",
                 host, all.gatewayPort(), host, all.genericWorkerPort(), host, all.specialistWorkerPort(),
                 all.metricsPort() < 0 ? "none" : "http://" + host + ":" + all.metricsPort() + "/metrics",
                 all.openAiUrl() != null ? all.openAiUrl() : "off (--openai-port -1)",
+                noDecisionLog ? "off (--no-decision-log)"
+                        : "DuckDB in " + dataDir.toAbsolutePath().normalize() + " (./goldilocks log tail)",
                 host, all.gatewayPort());
         System.out.flush();
         drain.await();

@@ -8,6 +8,7 @@ import dev.goldilocks.gateway.security.ApiKey;
 import dev.goldilocks.router.RoutingSettings;
 import dev.goldilocks.router.SpecialistByDomainPolicy;
 import dev.goldilocks.router.stats.Prior;
+import dev.goldilocks.store.DecisionLogSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,7 @@ import org.slf4j.LoggerFactory;
  *     role: specialist
  *     domain: math
  *     endpoints: [worker-specialists:7001]
+ * decision_log: {store: duckdb, path: data/decision-log.duckdb}   # see store/README.md
  * </pre>
  */
 public final class GatewayConfigReader {
@@ -82,12 +85,13 @@ public final class GatewayConfigReader {
         List<ModelRoute> models = root.named("models", (name, node) -> model(name, node, routing.domains()));
         DrainSettings drain = DrainSettings.read(root);
         OpenAiHttpSettings openAiHttp = root.section("openai_http", node -> OpenAiHttpSettings.read(node, host));
+        DecisionLogSettings decisionLog = root.section("decision_log", node -> DecisionLogSettings.read(node, baseDir));
         root.finish();
         if (models.stream().filter(m -> m.role().equals("generic")).count() != 1) {
             throw root.error("models", "exactly one model must have role: generic");
         }
         return new GatewayConfig(host, port, maxInbound, key, workerDeadline, limits, routing, models, metricsPort,
-                probes, shadow, dispatch, apiKeys, tls, workerTls, drain, openAiHttp);
+                probes, shadow, dispatch, apiKeys, tls, workerTls, drain, openAiHttp, decisionLog);
     }
 
     private static DispatchSettings dispatch(ConfigNode node) {
@@ -136,7 +140,8 @@ public final class GatewayConfigReader {
                 node.section("threshold", t -> t.number("tau", 0.8, 0, 1)),
                 node.section("cascade", c -> c.number("min_mean_logprob", -1.5, -100, 0)),
                 utility[0], utility[1], bandit[0], bandit[1],
-                node.number("exploration_floor", 0, 0, 0.5));
+                node.number("exploration_floor", 0, 0, 0.5),
+                node.has("seed") ? OptionalLong.of(node.integer("seed", 0, 0, Integer.MAX_VALUE)) : OptionalLong.empty());
     }
 
     private static ModelRoute model(String name, ConfigNode node, List<String> domains) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,12 @@ public final class ProbeRunner implements AutoCloseable {
 
         /** The item's results on every candidate model that answered. */
         void probed(EvalItem item, Map<String, ProbeLog.Result> byModel);
+
+        /**
+         * One probe request's score by the item's metric, with the reference's log-likelihood per byte where the
+         * metric measures it (the decision log's outcome of that request).
+         */
+        void scored(String requestId, EvalItem item, double score, OptionalDouble referenceLoglikPerByte);
     }
 
     private final Map<String, List<EvalItem>> itemsByDomain = new LinkedHashMap<>();
@@ -107,12 +114,15 @@ public final class ProbeRunner implements AutoCloseable {
                                     .setLogprobs(true)).build());
             double score = item.score(r.getText());
             sink.quality(model, item.domain(), score);
+            OptionalDouble perByte = OptionalDouble.empty();
             if (!EvalItem.EXACT_MATCH.equals(item.metric())) {
                 double logprob = gateway.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
                         .score(ScoreRequest.newBuilder().setPrompt(item.prompt()).setContinuation(item.reference())
                                 .setModel(model).setDomainHint(item.domain()).build()).getLogprob();
-                sink.loglikPerByte(model, item.domain(), logprob / item.reference().getBytes(StandardCharsets.UTF_8).length);
+                perByte = OptionalDouble.of(logprob / item.reference().getBytes(StandardCharsets.UTF_8).length);
+                sink.loglikPerByte(model, item.domain(), perByte.getAsDouble());
             }
+            sink.scored(r.getRequestId(), item, score, perByte);
             double meanLogprob = r.getTokensList().stream().mapToDouble(t -> t.getLogprob()).average().orElse(Double.NaN);
             return new ProbeLog.Result(score, r.getUsage().getCostUsd(), meanLogprob, r.getTokensCount());
         } catch (StatusRuntimeException e) {

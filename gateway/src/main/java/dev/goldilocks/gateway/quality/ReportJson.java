@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
-import dev.goldilocks.proto.v1.ReportResponse;
 import java.util.Base64;
 import java.util.List;
 
@@ -25,7 +24,8 @@ public final class ReportJson {
     private ReportJson() {
     }
 
-    public static String of(ReportResponse report) {
+    /** Any message of the admin API (the report, an evaluation) in this form. */
+    public static String of(Message report) {
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(object(report));
         } catch (JsonProcessingException e) {

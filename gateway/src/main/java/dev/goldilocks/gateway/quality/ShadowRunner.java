@@ -34,8 +34,11 @@ public final class ShadowRunner implements AutoCloseable {
 
     /** Where comparisons go. */
     public interface Sink {
-        /** @param delta judge score of {@code served} minus that of {@code alternative} */
-        void compared(String domain, String served, String alternative, double delta);
+        /**
+         * @param requestId the shadowed client request
+         * @param delta     judge score of {@code served} minus that of {@code alternative}
+         */
+        void compared(String requestId, String domain, String served, String alternative, double delta);
 
         /** A shadow run dropped because the shadow bulkhead was full or the gateway busy. */
         void shed(String domain);
@@ -97,7 +100,7 @@ public final class ShadowRunner implements AutoCloseable {
                             .setDomainHint(domain).setParams(params).build());
             double delta = judge(request.getPrompt(), served.getText(), domain)
                     - judge(request.getPrompt(), other.getText(), domain);
-            sink.compared(domain, served.getRoute().getModel(), alternative, delta);
+            sink.compared(served.getRequestId(), domain, served.getRoute().getModel(), alternative, delta);
         } catch (StatusRuntimeException e) {
             LOG.debug("shadow run on {}: {}", alternative, e.getStatus());
             sink.shed(domain);

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Feedback scores summed per (model, domain, policy, arm), each request id counted once: in this replica
  * only, and for the last {@value #MAX_REMEMBERED} ids (an id sent to another replica, or after a million
- * others within the window, counts again; the decision log will make it hold across replicas). Ids older
+ * others within the window, counts again). With a decision log the store decides, across replicas, and this
+ * ledger only stands in while the store does not answer. Ids older
  * than {@link #WINDOW_MILLIS} are refused, so a replay cannot outlive the window.
  */
 final class FeedbackLedger {

@@ -5,6 +5,8 @@ import dev.goldilocks.common.grpc.Failures;
 import dev.goldilocks.common.logging.RateLimitedLog;
 import dev.goldilocks.gateway.config.GatewayConfig;
 import dev.goldilocks.gateway.config.ModelRoute;
+import dev.goldilocks.gateway.decisions.DecisionRecorder;
+import dev.goldilocks.gateway.decisions.DecisionTrace;
 import dev.goldilocks.gateway.dispatch.Dispatcher;
 import dev.goldilocks.gateway.dispatch.WorkerPools;
 import dev.goldilocks.gateway.quality.Traffic;
@@ -27,6 +29,8 @@ import dev.goldilocks.proto.v1.Usage;
 import dev.goldilocks.proto.v1.WorkerGenerateRequest;
 import dev.goldilocks.proto.v1.WorkerScoreRequest;
 import dev.goldilocks.proto.v1.WorkerScoreResponse;
+import dev.goldilocks.store.FeedbackReceipt;
+import dev.goldilocks.router.DomainPrediction;
 import dev.goldilocks.router.RouteDecision;
 import dev.goldilocks.router.Router;
 import io.grpc.Status;
@@ -57,6 +61,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
     private final RequestValidator validator;
     private final Map<String, ModelRoute> models;
     private final FeedbackLedger feedback = new FeedbackLedger();
+    private final DecisionRecorder decisions;
     private final Outcomes outcomes;
     private final BiConsumer<GenerateRequest, GenerateResponse> afterAnswer;
     private final long workerDeadlineMillis;
@@ -66,11 +71,13 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
      * @param afterAnswer called with each client request and its answer once the answer has been sent
      *                    (shadow sampling); never on the client's path
      * @param operator    where operator events (a fallback) are logged, rate-limited
+     * @param decisions   the decision log: a row per generation request, feedback counted once across replicas
      */
     public GatewayService(GatewayConfig config, Router router, Outcomes outcomes, WorkerPools pools,
                           Dispatcher dispatcher, BiConsumer<GenerateRequest, GenerateResponse> afterAnswer,
-                          RateLimitedLog operator) {
+                          RateLimitedLog operator, DecisionRecorder decisions) {
         this.operator = operator;
+        this.decisions = decisions;
         this.config = config;
         this.router = router;
         this.outcomes = outcomes; // it carries the metrics too: every request and model call is counted in one place
@@ -115,7 +122,8 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         long received = System.nanoTime();
         Traffic traffic = Traffic.current();
         RequestCounting.CallRoute counted = RequestCounting.route();
-        GenerationSink metered = new MeteredSink(unmetered, outcomes.metrics(), rpc, traffic, counted);
+        DecisionTrace trace = decisions.trace(traffic, request, received);
+        GenerationSink metered = new MeteredSink(unmetered, outcomes.metrics(), rpc, traffic, counted, trace);
         GenerationSink client = traffic != Traffic.CLIENT ? metered : new ForwardingSink(metered) {
             @Override
             public void onDone(GenerateResponse response) {
@@ -131,6 +139,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
             validator.check(request);
             refuseIfSaturated(request.getModel(), counted);
             decision = decide(traffic, request.getPrompt(), request.getDomainHint(), request.getModel(), request.getPolicy());
+            trace.routed(decision.prediction(), decision);
         } catch (StatusRuntimeException e) {
             client.onError(e);
             return;
@@ -249,7 +258,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
                 throw Failures.of(ErrorReason.FEEDBACK_WINDOW_PASSED, "request_id: older than the 24 h feedback window")
                         .build();
             }
-            boolean accepted = feedback.record(a, request.getScore());
+            boolean accepted = countOnce(a, request);
             if (accepted) {
                 outcomes.quality("feedback", a.model(), a.domain(), a.policy(), a.arm(), request.getScore());
             }
@@ -260,6 +269,23 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         } catch (StatusRuntimeException e) {
             responses.onError(e);
         }
+    }
+
+    /**
+     * Whether this feedback counts: the decision log's store decides when it answers (the first score per request
+     * id across every replica sharing it); without a log, or when its store did not answer in time, this replica's
+     * own ledger does (once per replica).
+     */
+    private boolean countOnce(RequestIds.Attribution a, FeedbackRequest request) {
+        FeedbackReceipt receipt = decisions.feedback(request.getRequestId(), request.getScore(), request.getLabel());
+        return switch (receipt) {
+            case FIRST -> {
+                feedback.record(a, request.getScore()); // remembered here too, for when the store is away
+                yield true;
+            }
+            case REPEATED -> false;
+            case UNAVAILABLE -> feedback.record(a, request.getScore());
+        };
     }
 
     /**

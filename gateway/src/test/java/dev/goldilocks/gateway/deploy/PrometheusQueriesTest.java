@@ -81,7 +81,9 @@ class PrometheusQueriesTest {
     void start(@TempDir Path dir) throws Exception {
         tmp = dir;
         Tools.require("prometheus", "prometheus");
-        all = AllInOne.start(DeployFiles.models(), "127.0.0.1", 0, 0, PROBES_PER_SECOND);
+        // with a decision log, so that its metrics (and the alert on dropped rows) have series
+        all = AllInOne.start(DeployFiles.models(), "127.0.0.1", 0, 0,
+                AllInOne.Options.DEFAULT.withProbesPerSecond(PROBES_PER_SECOND).withDataDir(dir.resolve("data")));
         Path configDir = replicaConfigDir();
         replica = GatewayServer.start(ProcessConfigs.gateway(replicaConfig(freePort(), 256), configDir, pending));
         // with one call in flight allowed, the gateway admits no low-priority (shadow) call at all

@@ -3,7 +3,9 @@ package dev.goldilocks.router.classify;
 import dev.goldilocks.router.DomainClassifier;
 import dev.goldilocks.router.DomainPrediction;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Two tiers: hashed character n-grams with a linear model answer in microseconds when they are sure
@@ -12,6 +14,9 @@ import java.util.List;
  * prediction whose top probability is low, or whose top two are close, is flagged uncertain.
  */
 public final class TieredClassifier implements DomainClassifier {
+
+    /** The tier of a prediction rebuilt from the decision log's scores. */
+    static final String LOGGED = "logged";
 
     /**
      * When a prompt fits no domain well.
@@ -101,6 +106,14 @@ public final class TieredClassifier implements DomainClassifier {
         return fromEmbedding(encoder.embed(List.of(prompt))[0]);
     }
 
+    @Override
+    public DomainPrediction fromScores(String domain, double confidence, Map<String, Double> scores) {
+        if (!scores.keySet().equals(new java.util.HashSet<>(domains))) {
+            return DomainClassifier.super.fromScores(domain, confidence, scores);
+        }
+        return prediction(domains.stream().mapToDouble(scores::get).toArray(), LOGGED);
+    }
+
     private DomainPrediction prediction(double[] p, String tier) {
         int best = ClassifierTrainer.argmax(p);
         int second = best == 0 ? 1 : 0;
@@ -110,9 +123,14 @@ public final class TieredClassifier implements DomainClassifier {
             }
         }
         boolean uncertain = abstention.uncertain(p[best], p[second]);
-        String name = tier.equals(DomainPrediction.LEXICAL) ? "lexical tier" : "MiniLM embedding";
+        String name = tier.equals(DomainPrediction.LEXICAL) ? "lexical tier"
+                : tier.equals(DomainPrediction.EMBEDDING) ? "MiniLM embedding" : tier;
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (int i = 0; i < p.length; i++) {
+            scores.put(domains.get(i), p[i]);
+        }
         return new DomainPrediction(domains.get(best), p[best], domains.get(second), p[second], tier, uncertain,
                 String.format("%s: %s %.2f, runner-up %s %.2f%s", name, domains.get(best), p[best], domains.get(second),
-                        p[second], uncertain ? ", fits no domain well" : ""));
+                        p[second], uncertain ? ", fits no domain well" : ""), scores);
     }
 }

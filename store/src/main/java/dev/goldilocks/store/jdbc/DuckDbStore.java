@@ -8,8 +8,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Properties;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 
 /**
  * The embedded store: one DuckDB file. One database instance per process (DuckDB locks the file against
@@ -19,10 +21,22 @@ import org.duckdb.DuckDBConnection;
 public final class DuckDbStore implements Store {
 
     private final Path file;
+    private final boolean readOnly;
     private DuckDBConnection database;
 
     public DuckDbStore(Path file) {
+        this(file, false);
+    }
+
+    /** @param readOnly open the file only to read: another process may not be writing it (DuckDB's lock) */
+    public DuckDbStore(Path file, boolean readOnly) {
         this.file = file.toAbsolutePath();
+        this.readOnly = readOnly;
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
     }
 
     @Override
@@ -32,12 +46,19 @@ public final class DuckDbStore implements Store {
 
     @Override
     public String location() {
-        return "duckdb at " + file;
+        return (readOnly ? "duckdb (read-only) at " : "duckdb at ") + file;
     }
 
     @Override
     public synchronized Connection connect() throws SQLException {
-        if (database == null) {
+        if (database == null && readOnly) {
+            if (!Files.isRegularFile(file)) {
+                throw new SQLException("no decision log at " + file);
+            }
+            Properties properties = new Properties();
+            properties.setProperty(DuckDBDriver.DUCKDB_READONLY_PROPERTY, "true");
+            database = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
+        } else if (database == null) {
             Path directory = file.getParent();
             try {
                 Files.createDirectories(directory);

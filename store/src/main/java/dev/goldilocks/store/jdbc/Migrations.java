@@ -28,11 +28,22 @@ public final class Migrations {
     private Migrations() {
     }
 
-    /** A new connection to {@code store}, its schema brought to this build's version and checked. */
+    /**
+     * A new connection to {@code store}, its schema brought to this build's version and checked (a read-only
+     * store must be at this build's version already).
+     */
     public static Connection connect(Store store) throws SQLException {
         Connection connection = store.connect();
         try {
-            apply(store, connection);
+            if (store.readOnly()) {
+                int current = currentVersion(connection);
+                if (current != latest()) {
+                    throw new SQLException("the decision log's schema is at version " + current + " and this build"
+                            + " reads version " + latest() + ": open it with the gateway of the same build");
+                }
+            } else {
+                apply(store, connection);
+            }
             verifyColumns(connection);
             return connection;
         } catch (SQLException | RuntimeException e) {

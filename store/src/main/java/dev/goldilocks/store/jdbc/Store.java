@@ -16,6 +16,13 @@ public interface Store extends AutoCloseable {
     /** What to call the store in messages: its kind and URL or path, never a password. */
     String location();
 
+    /**
+     * Whether the store is opened only to read: its schema is checked, never migrated, and nothing is written.
+     */
+    default boolean readOnly() {
+        return false;
+    }
+
     /** A new connection in auto-commit mode. */
     Connection connect() throws SQLException;
 
