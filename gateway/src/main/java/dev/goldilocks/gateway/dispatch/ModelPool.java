@@ -9,7 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
-/** The endpoints that serve one model, the model's concurrency limit, and the choice of an endpoint for a call. */
+/**
+ * The endpoints that serve one model, the model's concurrency limit, and the choice of an endpoint for a call.
+ * A worker model's endpoints are what its targets (host:port) resolve to; an HTTP-served model has one.
+ */
 final class ModelPool {
 
     /** An endpoint with its breaker's permission taken, or, without one, what stood in the way. */
@@ -111,7 +114,7 @@ final class ModelPool {
     /** Why no endpoint can take the call, counted from the same reading of every endpoint. */
     private String refusal(Map<Endpoint, Endpoint.Health> health, Set<Endpoint> tried, int busyHalfOpen) {
         if (health.isEmpty()) {
-            return "model " + model + ": no worker endpoint known (" + String.join(", ", targets)
+            return "model " + model + ": no endpoint known (" + String.join(", ", targets)
                     + " resolved to no address)";
         }
         long open = health.values().stream().filter(h -> h == Endpoint.Health.OPEN).count();
@@ -130,6 +133,6 @@ final class ModelPool {
         if (!tried.isEmpty()) {
             parts.add(tried.size() + " already tried by this call");
         }
-        return "model " + model + ": no worker endpoint can take the call (" + String.join(", ", parts) + ")";
+        return "model " + model + ": no endpoint can take the call (" + String.join(", ", parts) + ")";
     }
 }
