@@ -116,8 +116,8 @@ final class HttpFailures {
     /** A call that failed without a response, or whose response was cut off. */
     BackendFailure ofException(Throwable t) {
         Throwable cause = rootOf(t);
-        if (t instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
-            return unavailable("cannot connect (" + describe(cause) + ")");
+        if (cannotConnect(t)) {
+            return unavailable("cannot connect (" + describe(connectFailure(t)) + ")");
         }
         if (t instanceof HttpTimeoutException || cause instanceof HttpTimeoutException) {
             return new BackendFailure(Failures.of(ErrorReason.DEADLINE_EXCEEDED, said("no answer in time ("
@@ -131,7 +131,17 @@ final class HttpFailures {
 
     /** Whether {@code t} says nothing answered at that address (the server is down or unreachable). */
     static boolean cannotConnect(Throwable t) {
-        return t instanceof HttpConnectTimeoutException || rootOf(t) instanceof ConnectException;
+        return connectFailure(t) != null;
+    }
+
+    /** The ConnectException (the JDK's client wraps its cause in it) or connect timeout in a chain, if any. */
+    private static Throwable connectFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ConnectException || c instanceof HttpConnectTimeoutException) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** The stream ended (the connection closed) before the answer was complete. */
