@@ -75,7 +75,7 @@ public final class OpenAiBackend implements ModelBackend {
         HttpRequest http = request(OpenAiRequests.path(settings)).header("content-type", "application/json")
                 .header("accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(OpenAiRequests.generate(settings, request))).build();
-        CompletableFuture<HttpResponse<Void>> sent = transport.client().sendAsync(http, info -> {
+        CompletableFuture<HttpResponse<Void>> sent = send(http, info -> {
             reachable = true;
             if (info.statusCode() == 200 && eventStream(info.headers())) {
                 return stream;
@@ -116,7 +116,7 @@ public final class OpenAiBackend implements ModelBackend {
     @Override
     public CompletableFuture<StatusResponse> status(Duration timeout) {
         HttpRequest http = request("/models").timeout(timeout).GET().build();
-        return transport.client().sendAsync(http, info -> new BoundedBody(MAX_MODELS_BYTES))
+        return send(http, info -> new BoundedBody(MAX_MODELS_BYTES))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((response, t) -> {
                     if (t != null) {
@@ -163,6 +163,15 @@ public final class OpenAiBackend implements ModelBackend {
 
     @Override
     public void close() {
+    }
+
+    /** Sends {@code http}; a request the client refuses outright (it is closed) fails the future like any other. */
+    private <T> CompletableFuture<HttpResponse<T>> send(HttpRequest http, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return transport.client().sendAsync(http, handler);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private HttpRequest.Builder request(String path) {

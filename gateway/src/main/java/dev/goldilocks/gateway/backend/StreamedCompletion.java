@@ -7,7 +7,6 @@ import dev.goldilocks.proto.v1.FinishReason;
 import dev.goldilocks.proto.v1.Token;
 import dev.goldilocks.proto.v1.WorkerGenerateChunk;
 import dev.goldilocks.proto.v1.WorkerTiming;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -141,8 +140,6 @@ final class StreamedCompletion {
             return event;
         } catch (JsonProcessingException e) {
             throw new CallFailed(failures.notTheProtocol("an event that is not JSON (" + e.getOriginalMessage() + ")"));
-        } catch (IOException e) {
-            throw new CallFailed(failures.notTheProtocol("an event that is not JSON (" + e.getMessage() + ")"));
         }
     }
 
