@@ -114,7 +114,7 @@ final class ModelPool {
     /** Why no endpoint can take the call, counted from the same reading of every endpoint. */
     private String refusal(Map<Endpoint, Endpoint.Health> health, Set<Endpoint> tried, int busyHalfOpen) {
         if (health.isEmpty()) {
-            return "model " + model + ": no endpoint known (" + String.join(", ", targets)
+            return "model " + model + ": no worker endpoint known (" + String.join(", ", targets)
                     + " resolved to no address)";
         }
         long open = health.values().stream().filter(h -> h == Endpoint.Health.OPEN).count();
@@ -133,6 +133,7 @@ final class ModelPool {
         if (!tried.isEmpty()) {
             parts.add(tried.size() + " already tried by this call");
         }
-        return "model " + model + ": no endpoint can take the call (" + String.join(", ", parts) + ")";
+        String what = targets.isEmpty() ? "endpoint" : "worker endpoint"; // an HTTP-served model has no targets
+        return "model " + model + ": no " + what + " can take the call (" + String.join(", ", parts) + ")";
     }
 }
