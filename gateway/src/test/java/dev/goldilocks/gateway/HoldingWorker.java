@@ -29,9 +29,15 @@ final class HoldingWorker extends WorkerGrpc.WorkerImplBase implements AutoClose
     private final ManagedChannel upstream;
     private final Server server;
     private final CountDownLatch cancelled = new CountDownLatch(1);
-    private final CountDownLatch firstChunk = new CountDownLatch(1);
+    private final CountDownLatch firstChunk;
 
     HoldingWorker(int realWorkerPort) throws IOException {
+        this(realWorkerPort, 1);
+    }
+
+    /** @param generations how many generations must have passed on their first chunk to open {@link #firstChunk()} */
+    HoldingWorker(int realWorkerPort, int generations) throws IOException {
+        this.firstChunk = new CountDownLatch(generations);
         this.upstream = NettyChannelBuilder.forAddress("127.0.0.1", realWorkerPort).usePlaintext().build();
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(this).build().start();
     }
@@ -45,7 +51,7 @@ final class HoldingWorker extends WorkerGrpc.WorkerImplBase implements AutoClose
         return cancelled;
     }
 
-    /** Counted down when a generation's first chunk has been passed on (it is held from then on). */
+    /** Counted down when each generation's first chunk has been passed on (it is held from then on). */
     CountDownLatch firstChunk() {
         return firstChunk;
     }

@@ -43,6 +43,12 @@ import org.slf4j.LoggerFactory;
  *     role: specialist
  *     domain: math
  *     endpoints: [worker-specialists:7001]
+ *   code-specialist:               # served by an OpenAI-compatible server (vLLM, TGI, llama.cpp, a hosted API)
+ *     role: specialist
+ *     domain: code
+ *     backend: {kind: openai, base_url: http://vllm:8000/v1, model: Qwen/Qwen2.5-Coder-7B, chat: false,
+ *               api_key_file: /etc/goldilocks/vllm-key}
+ *     price: {prompt_per_1k: 0.0002, completion_per_1k: 0.0006}
  * decision_log: {store: duckdb, path: data/decision-log.duckdb}   # see store/README.md
  * </pre>
  */
@@ -82,7 +88,7 @@ public final class GatewayConfigReader {
         ShadowSettings shadow = root.section("shadow", node -> new ShadowSettings(
                 node.number("share", 0.02, 0, 1),
                 node.integer("max_concurrent", 1, 1, 1024)));
-        List<ModelRoute> models = root.named("models", (name, node) -> model(name, node, routing.domains()));
+        List<ModelRoute> models = root.named("models", (name, node) -> model(name, node, routing.domains(), baseDir));
         DrainSettings drain = DrainSettings.read(root);
         OpenAiHttpSettings openAiHttp = root.section("openai_http", node -> OpenAiHttpSettings.read(node, host));
         DecisionLogSettings decisionLog = root.section("decision_log", node -> DecisionLogSettings.read(node, baseDir));
@@ -144,15 +150,20 @@ public final class GatewayConfigReader {
                 node.has("seed") ? OptionalLong.of(node.integer("seed", 0, 0, Integer.MAX_VALUE)) : OptionalLong.empty());
     }
 
-    private static ModelRoute model(String name, ConfigNode node, List<String> domains) {
+    private static ModelRoute model(String name, ConfigNode node, List<String> domains, Path baseDir) {
         String role = node.oneOf("role", "specialist", Set.of("generic", "specialist"));
         String domain = node.string("domain", "");
         if (role.equals("specialist") && !domains.contains(domain)) {
             throw node.error("domain", "a specialist needs one of the routing domains " + domains + ", got '"
                     + domain + "'");
         }
+        Optional<OpenAiBackendSettings> openAi = node.section("backend", b -> BackendReader.read(b, name, baseDir));
         List<String> endpoints = node.strings("endpoints", List.of());
-        if (endpoints.isEmpty()) {
+        if (openAi.isPresent() && !endpoints.isEmpty()) {
+            throw node.error("endpoints", "a model with backend kind openai is reached at backend.base_url;"
+                    + " endpoints are worker addresses");
+        }
+        if (openAi.isEmpty() && endpoints.isEmpty()) {
             throw node.error("endpoints", "at least one worker address (host:port) is required");
         }
         for (String endpoint : endpoints) {
@@ -160,16 +171,23 @@ public final class GatewayConfigReader {
                 throw node.error("endpoints", "'" + endpoint + "' is not host:port");
             }
         }
-        Price price = node.section("price", p -> new Price(
-                p.number("prompt_per_1k", 0, 0, 1e6),
-                p.number("completion_per_1k", 0, 0, 1e6),
-                p.number("per_device_hour", 0, 0, 1e6)));
+        Price price = node.section("price", p -> {
+            double perDeviceHour = p.number("per_device_hour", 0, 0, 1e6);
+            if (openAi.isPresent() && perDeviceHour > 0) {
+                throw p.error("per_device_hour", "an OpenAI-compatible backend reports no device time; price it per"
+                        + " 1k tokens (prompt_per_1k, completion_per_1k)");
+            }
+            return new Price(p.number("prompt_per_1k", 0, 0, 1e6), p.number("completion_per_1k", 0, 0, 1e6),
+                    perDeviceHour);
+        });
         Prior prior = node.section("prior", p -> new Prior(
                 p.section("quality", q -> qualityByDomain(q, domains)),
                 p.number("latency_seconds", 0, 0, 3600),
                 price.cost(TYPICAL_PROMPT_TOKENS, TYPICAL_COMPLETION_TOKENS),
                 p.number("weight", 10, 0.001, 1e9)));
-        return new ModelRoute(name, role, role.equals("generic") ? "" : domain, endpoints, price, prior);
+        String modelDomain = role.equals("generic") ? "" : domain;
+        return openAi.map(backend -> ModelRoute.openAi(name, role, modelDomain, backend, price, prior))
+                .orElseGet(() -> new ModelRoute(name, role, modelDomain, endpoints, price, prior));
     }
 
     private static Map<String, Double> qualityByDomain(ConfigNode node, List<String> domains) {

@@ -3,12 +3,15 @@ package dev.goldilocks.gateway.dispatch;
 import com.netflix.concurrency.limits.Limiter;
 import dev.goldilocks.common.grpc.ErrorReason;
 import dev.goldilocks.common.grpc.Failures;
-import dev.goldilocks.proto.v1.WorkerGrpc;
+import dev.goldilocks.gateway.backend.BackendObserver;
+import dev.goldilocks.gateway.backend.CallScope;
+import dev.goldilocks.gateway.backend.Demand;
+import dev.goldilocks.gateway.backend.FailureKind;
+import dev.goldilocks.gateway.backend.ModelBackend;
 import dev.goldilocks.proto.v1.WorkerTiming;
 import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.HashSet;
 import java.util.Optional;
@@ -16,7 +19,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -24,14 +26,20 @@ import java.util.function.Function;
  * anything reached the client moves to each other replica in turn, free; a call refused by a busy replica
  * is retried elsewhere at most retry_attempts attempts in all, paid from the retry budget, which protects a
  * struggling pool from retries multiplying its load. Each endpoint's breaker hears what the call says about
- * that endpoint, judging slowness by the compute time the worker measured (time spent queued is load, not
+ * that endpoint, judging slowness by the compute time the backend reported (time spent queued is load, not
  * a fault); the model's concurrency limit hears the call's latency when it says something about the model.
+ * Whether the endpoint is a worker or an HTTP server, only its {@link ModelBackend} knows.
  */
 final class Attempt<T> {
 
-    /** A worker RPC: how to start it, where its answer says how long the model computed, and if it streams. */
-    record Rpc<T>(BiConsumer<WorkerGrpc.WorkerStub, StreamObserver<T>> invoke,
-                  Function<T, Optional<WorkerTiming>> timing, boolean streams) {
+    /** A backend call: how to start it, where its answer says how long the model computed, and if it streams. */
+    record Rpc<T>(Call<T> invoke, Function<T, Optional<WorkerTiming>> timing, boolean streams) {
+    }
+
+    /** Starts the call on one endpoint's backend. */
+    @FunctionalInterface
+    interface Call<T> {
+        void start(ModelBackend backend, CallScope scope, BackendObserver<T> out);
     }
 
     private final Dispatcher dispatcher;
@@ -73,15 +81,18 @@ final class Attempt<T> {
         }
         tried.add(endpoint);
         endpoint.callStarted(pool.model());
-        // the caller's Context carries its deadline and cancellation to every attempt
-        caller.run(() -> rpc.invoke().accept(endpoint.stub().withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS),
-                new Observer(endpoint)));
+        // the caller's Context carries its cancellation to every attempt; its deadline caps each one's
+        Deadline deadline = Deadline.after(deadlineMillis, TimeUnit.MILLISECONDS);
+        if (caller.getDeadline() != null) {
+            deadline = deadline.minimum(caller.getDeadline());
+        }
+        rpc.invoke().start(endpoint.backend(), new CallScope(caller, deadline), new Observer(endpoint));
     }
 
-    /** The worker's answers to one attempt. */
-    private final class Observer implements ClientResponseObserver<Object, T> {
+    /** The backend's answers to one attempt. */
+    private final class Observer implements BackendObserver<T> {
         private final Endpoint endpoint;
-        private ClientCallStreamObserver<Object> call;
+        private Demand demand = n -> { };
         private WorkerTiming timing = WorkerTiming.getDefaultInstance();
 
         Observer(Endpoint endpoint) {
@@ -89,11 +100,8 @@ final class Attempt<T> {
         }
 
         @Override
-        public void beforeStart(ClientCallStreamObserver<Object> requestStream) {
-            this.call = requestStream;
-            if (rpc.streams()) {
-                requestStream.disableAutoRequestWithInitial(1); // the next message only when the client can take it
-            }
+        public void onStart(Demand streamDemand) {
+            this.demand = streamDemand;
         }
 
         @Override
@@ -101,14 +109,14 @@ final class Attempt<T> {
             rpc.timing().apply(message).ifPresent(t -> timing = t);
             out.onNext(message);
             if (rpc.streams()) {
-                delivery.whenReady(() -> call.request(1));
+                delivery.whenReady(() -> demand.request(1)); // the next message only when the client can take it
             }
         }
 
         @Override
-        public void onError(Throwable t) {
+        public void onError(Throwable t, FailureKind reported) {
             endpoint.callEnded(pool.model());
-            WorkerFailure failure = WorkerFailure.of(t, caller);
+            FailureKind failure = caller.isCancelled() ? FailureKind.CALLER_LEFT : reported;
             if (failure.endpointFault()) {
                 endpoint.breaker().onError(0, TimeUnit.NANOSECONDS, t);
             } else {
@@ -119,7 +127,9 @@ final class Attempt<T> {
                 start();
                 return;
             }
-            end(() -> release(failure), () -> out.onError(failure == WorkerFailure.TRANSPORT ? unreachable(t) : t));
+            // a worker's transport failure has no reason of its own: it is told as the model being unreachable
+            boolean bare = failure == FailureKind.TRANSPORT && Failures.reason(t).isEmpty();
+            end(() -> release(failure), () -> out.onError(bare ? unreachable(t) : t));
         }
 
         @Override
@@ -130,12 +140,13 @@ final class Attempt<T> {
         }
 
         /** Whether the failed call goes on elsewhere; says so in metrics and, rate-limited, in the log. */
-        private boolean mayMove(WorkerFailure failure, Throwable t) {
+        private boolean mayMove(FailureKind failure, Throwable t) {
             String model = pool.model();
+            boolean elsewhere = pool.endpoints().stream().anyMatch(e -> !tried.contains(e));
             switch (failure.move()) {
                 case FAILOVER -> {
-                    if (pool.endpoints().stream().anyMatch(e -> !tried.contains(e))) {
-                        dispatcher.metrics().retried(model, WorkerFailure.Move.FAILOVER);
+                    if (elsewhere) {
+                        dispatcher.metrics().retried(model, FailureKind.Move.FAILOVER);
                         dispatcher.operator().warn("failover:" + model, "model {}: a call moves on from {} after {}",
                                 model, endpoint.address(), describe(t));
                         return true;
@@ -143,7 +154,8 @@ final class Attempt<T> {
                     return false;
                 }
                 case RETRY -> {
-                    if (++busyAttempts >= dispatcher.attempts()) {
+                    // with no other endpoint the client hears the busy one's answer (and its retry delay)
+                    if (!elsewhere || ++busyAttempts >= dispatcher.attempts()) {
                         return false;
                     }
                     if (!dispatcher.budget().tryWithdraw()) {
@@ -152,7 +164,7 @@ final class Attempt<T> {
                                 + " refused by a busy replica ({}) is not retried", model, endpoint.address());
                         return false;
                     }
-                    dispatcher.metrics().retried(model, WorkerFailure.Move.RETRY);
+                    dispatcher.metrics().retried(model, FailureKind.Move.RETRY);
                     return true;
                 }
                 default -> {
@@ -169,7 +181,7 @@ final class Attempt<T> {
     }
 
     /** What the concurrency limit learns from a failed call: only a late one says the model is overloaded. */
-    private void release(WorkerFailure failure) {
+    private void release(FailureKind failure) {
         switch (failure) {
             case QUEUE_TIMEOUT, DEADLINE -> permit.onDropped();
             default -> permit.onIgnore();

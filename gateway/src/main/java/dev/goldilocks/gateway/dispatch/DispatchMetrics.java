@@ -1,6 +1,7 @@
 package dev.goldilocks.gateway.dispatch;
 
 import dev.goldilocks.common.grpc.ErrorReason;
+import dev.goldilocks.gateway.backend.FailureKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,8 +34,8 @@ public final class DispatchMetrics {
     }
 
     /** A failed worker call sent to another replica: {@code reason} failover (the replica went away) or busy. */
-    void retried(String model, WorkerFailure.Move move) {
-        retries(model, move == WorkerFailure.Move.FAILOVER ? "failover" : "busy").increment();
+    void retried(String model, FailureKind.Move move) {
+        retries(model, move == FailureKind.Move.FAILOVER ? "failover" : "busy").increment();
     }
 
     /** A retry of a busy replica that the retry budget refused. */
@@ -65,7 +66,7 @@ public final class DispatchMetrics {
         for (Endpoint.Health health : Endpoint.Health.values()) {
             Gauge.builder("goldilocks.model.endpoints", pool,
                             p -> p.endpoints().stream().filter(e -> e.health() == health).count())
-                    .description("The model's worker endpoints: accepting calls, open breaker, unreachable")
+                    .description("The model's endpoints (workers, or an HTTP server): accepting calls, open breaker, unreachable")
                     .tags("model", model, "state", label(health.name())).register(registry);
         }
     }

@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every worker call goes through here: the model's concurrency limit (a call past it is refused at once),
+ * Every model call goes through here: the model's concurrency limit (a call past it is refused at once),
  * then an endpoint chosen by two random choices on load among those whose breaker lets calls through
  * ({@link Attempt} follows the call, its failover and retries). The time limit is the call's deadline,
- * which the caller's deadline caps.
+ * which the caller's deadline caps. Endpoints are workers or OpenAI-compatible servers alike.
  */
 public final class Dispatcher {
 
@@ -79,13 +79,13 @@ public final class Dispatcher {
 
     public void generate(String model, WorkerGenerateRequest request, long deadlineMillis,
                          StreamObserver<WorkerGenerateChunk> out, Delivery delivery) {
-        call(model, new Attempt.Rpc<>((stub, observer) -> stub.generate(request, observer),
+        call(model, new Attempt.Rpc<>((backend, scope, observer) -> backend.generate(request, scope, observer),
                 c -> c.hasTiming() ? Optional.of(c.getTiming()) : Optional.empty(), true), deadlineMillis, out, delivery);
     }
 
     public void score(String model, WorkerScoreRequest request, long deadlineMillis,
                       StreamObserver<WorkerScoreResponse> out) {
-        call(model, new Attempt.Rpc<>((stub, observer) -> stub.score(request, observer),
+        call(model, new Attempt.Rpc<>((backend, scope, observer) -> backend.score(request, scope, observer),
                 r -> Optional.of(r.getTiming()), false), deadlineMillis, out, Delivery.AT_END);
     }
 

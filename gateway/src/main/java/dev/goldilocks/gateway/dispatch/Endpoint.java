@@ -1,20 +1,18 @@
 package dev.goldilocks.gateway.dispatch;
 
+import dev.goldilocks.gateway.backend.ModelBackend;
 import dev.goldilocks.proto.v1.ModelStatus;
 import dev.goldilocks.proto.v1.StatusResponse;
-import dev.goldilocks.proto.v1.WorkerGrpc;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.grpc.ConnectivityState;
-import io.grpc.ManagedChannel;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One worker process (an address), shared by the pools of every model it serves: its channel, its
- * circuit breaker, the calls this gateway has outstanding on it per model, and what the worker last
- * reported of each model (state, context, load).
+ * One model endpoint (a worker process at an address, shared by the pools of every model it serves, or an
+ * OpenAI-compatible server): the backend that calls it, its circuit breaker, the calls this gateway has
+ * outstanding on it per model, and what it last reported of each model (state, context, load).
  */
 final class Endpoint {
 
@@ -24,7 +22,7 @@ final class Endpoint {
         ACCEPTING,
         /** Its breaker is open: it failed too often lately. */
         OPEN,
-        /** Its connection is failing (refused, reset): the channel waits before it reconnects. */
+        /** Its connection is failing (refused, reset): it waits for a poll to answer before it takes calls. */
         UNREACHABLE
     }
 
@@ -33,14 +31,14 @@ final class Endpoint {
     }
 
     private final String address;
-    private final ManagedChannel channel;
+    private final ModelBackend backend;
     private final CircuitBreaker breaker;
     private final Map<String, AtomicInteger> outstanding = new ConcurrentHashMap<>();
     private final Map<String, Polled> polled = new ConcurrentHashMap<>();
 
-    Endpoint(String address, ManagedChannel channel, CircuitBreaker breaker) {
-        this.address = address;
-        this.channel = channel;
+    Endpoint(ModelBackend backend, CircuitBreaker breaker) {
+        this.address = backend.address();
+        this.backend = backend;
         this.breaker = breaker;
     }
 
@@ -48,12 +46,8 @@ final class Endpoint {
         return address;
     }
 
-    ManagedChannel channel() {
-        return channel;
-    }
-
-    WorkerGrpc.WorkerStub stub() {
-        return WorkerGrpc.newStub(channel);
+    ModelBackend backend() {
+        return backend;
     }
 
     CircuitBreaker breaker() {
@@ -103,6 +97,6 @@ final class Endpoint {
         if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
             return Health.OPEN;
         }
-        return channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE ? Health.UNREACHABLE : Health.ACCEPTING;
+        return backend.reachable() ? Health.ACCEPTING : Health.UNREACHABLE;
     }
 }

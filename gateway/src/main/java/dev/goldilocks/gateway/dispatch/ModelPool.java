@@ -9,7 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
-/** The endpoints that serve one model, the model's concurrency limit, and the choice of an endpoint for a call. */
+/**
+ * The endpoints that serve one model, the model's concurrency limit, and the choice of an endpoint for a call.
+ * A worker model's endpoints are what its targets (host:port) resolve to; an HTTP-served model has one.
+ */
 final class ModelPool {
 
     /** An endpoint with its breaker's permission taken, or, without one, what stood in the way. */
@@ -130,6 +133,7 @@ final class ModelPool {
         if (!tried.isEmpty()) {
             parts.add(tried.size() + " already tried by this call");
         }
-        return "model " + model + ": no worker endpoint can take the call (" + String.join(", ", parts) + ")";
+        String what = targets.isEmpty() ? "endpoint" : "worker endpoint"; // an HTTP-served model has no targets
+        return "model " + model + ": no " + what + " can take the call (" + String.join(", ", parts) + ")";
     }
 }

@@ -2,17 +2,16 @@ package dev.goldilocks.gateway.dispatch;
 
 import dev.goldilocks.common.grpc.TlsFiles;
 import dev.goldilocks.common.logging.RateLimitedLog;
+import dev.goldilocks.gateway.backend.HttpTransport;
+import dev.goldilocks.gateway.backend.ModelBackend;
+import dev.goldilocks.gateway.backend.OpenAiBackend;
+import dev.goldilocks.gateway.backend.WorkerBackend;
 import dev.goldilocks.gateway.config.DispatchSettings;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.proto.v1.ModelStatus;
-import dev.goldilocks.proto.v1.StatusRequest;
-import dev.goldilocks.proto.v1.StatusResponse;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.grpc.ConnectivityState;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.stub.StreamObserver;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -33,24 +32,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker endpoints of every model. A configured target host:port may resolve to several addresses
- * (a Kubernetes headless Service); targets are re-resolved periodically, so endpoints join and leave
- * without a restart (the channel of an address that left is closed), and every endpoint's Status is
- * polled, all at once and without blocking, for the choice between replicas and for ListModels.
+ * The endpoints of every model: our workers, or an OpenAI-compatible server. A worker model's configured
+ * target host:port may resolve to several addresses (a Kubernetes headless Service); targets are re-resolved
+ * periodically, so endpoints join and leave without a restart (the channel of an address that left is
+ * closed). A model behind an OpenAI-compatible server has that server as its one endpoint. Every endpoint's
+ * status is polled, all at once and without blocking, for the choice between replicas and for ListModels.
  */
 public final class WorkerPools implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPools.class);
-    /**
-     * A fixed HTTP/2 window per worker stream and connection: a client that stops reading holds at most this
-     * much of its generation at the gateway before the worker sees back-pressure (auto-tuning could grow it).
-     */
-    static final int WORKER_WINDOW_BYTES = 1 << 20;
     /** The longest a poll waits for its answer (a first one includes connecting); no thread waits for it. */
     private static final long MAX_POLL_MILLIS = 5000;
 
     private final Map<String, ModelPool> pools = new LinkedHashMap<>();
+    /** Worker endpoints by address. */
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    /** The endpoints of models served over HTTP, by model: fixed for the process's life. */
+    private final Map<String, Endpoint> remote = new LinkedHashMap<>();
+    private final Optional<HttpTransport> http;
     private final Map<String, List<String>> resolved = new ConcurrentHashMap<>();
     private final Resolver resolver;
     private final CircuitBreakerConfig breakerConfig;
@@ -90,9 +89,18 @@ public final class WorkerPools implements AutoCloseable {
                 .permittedNumberOfCallsInHalfOpenState(3)
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .build();
+        this.http = models.stream().anyMatch(m -> m.openAi().isPresent()) ? Optional.of(new HttpTransport())
+                : Optional.empty();
         for (ModelRoute model : models) {
-            ModelPool pool = new ModelPool(model.name(), model.endpoints(),
-                    new ModelLimiter(model.name(), settings.modelLimit()));
+            ModelLimiter limiter = new ModelLimiter(model.name(), settings.modelLimit());
+            ModelPool pool = model.openAi().isPresent() ? new ModelPool(model.name(), List.of(), limiter)
+                    : new ModelPool(model.name(), model.endpoints(), limiter);
+            model.openAi().ifPresent(backend -> {
+                Endpoint endpoint = endpoint(new OpenAiBackend(model.name(), backend, http.orElseThrow(), operator),
+                        "openai-" + model.name());
+                remote.put(model.name(), endpoint);
+                pool.endpoints(List.of(endpoint));
+            });
             pools.put(model.name(), pool);
             metrics.pool(pool);
         }
@@ -116,8 +124,8 @@ public final class WorkerPools implements AutoCloseable {
     }
 
     /**
-     * The model's state as its workers last reported it, from an endpoint that accepts calls and has it
-     * ready (what ListModels answers; no call is made).
+     * The model's state as its endpoints last reported it, from one that accepts calls and has it ready
+     * (what ListModels answers; no call is made).
      */
     public Optional<ModelStatus> readyStatus(String model) {
         return pools.get(model).endpoints().stream().filter(e -> e.health() == Endpoint.Health.ACCEPTING)
@@ -126,13 +134,16 @@ public final class WorkerPools implements AutoCloseable {
     }
 
     /**
-     * Re-resolves every target, closes the channels of addresses that left, and polls every endpoint;
+     * Re-resolves every worker target, closes the channels of addresses that left, and polls every endpoint;
      * returns a latch that opens when every poll has answered or failed.
      */
     CountDownLatch refresh() {
         try {
             Set<String> live = new HashSet<>();
             for (ModelPool pool : pools.values()) {
+                if (remote.containsKey(pool.model())) {
+                    continue;
+                }
                 Set<String> addresses = new LinkedHashSet<>();
                 for (String target : pool.targets()) {
                     addresses.addAll(resolve(target));
@@ -141,8 +152,10 @@ public final class WorkerPools implements AutoCloseable {
                 live.addAll(addresses);
             }
             forgetAllBut(live);
-            CountDownLatch answered = new CountDownLatch(endpoints.size());
-            endpoints.values().forEach(e -> poll(e, answered));
+            List<Endpoint> all = new ArrayList<>(endpoints.values());
+            all.addAll(remote.values());
+            CountDownLatch answered = new CountDownLatch(all.size());
+            all.forEach(e -> poll(e, answered));
             return answered;
         } catch (RuntimeException e) {
             LOG.warn("refreshing worker endpoints: {}", e.toString());
@@ -172,32 +185,31 @@ public final class WorkerPools implements AutoCloseable {
         for (String address : List.copyOf(endpoints.keySet())) {
             if (!live.contains(address)) {
                 Endpoint gone = endpoints.remove(address);
-                gone.channel().shutdown();
+                gone.backend().shutdown();
                 LOG.info("worker endpoint {} left DNS: its channel is closed", address);
             }
         }
     }
 
     private Endpoint open(String address) {
-        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address).maxInboundMessageSize(maxInboundBytes)
-                .flowControlWindow(WORKER_WINDOW_BYTES).keepAliveTime(30, TimeUnit.SECONDS);
-        if (tls.isPresent()) {
-            builder.sslContext(tls.get());
-        } else {
-            builder.usePlaintext();
-        }
-        Endpoint endpoint = new Endpoint(address, builder.build(), CircuitBreaker.of("worker-" + address, breakerConfig));
+        return endpoint(WorkerBackend.open(address, maxInboundBytes, tls), "worker-" + address);
+    }
+
+    /** An endpoint with its own breaker, whose state changes are counted and told to the operator. */
+    private Endpoint endpoint(ModelBackend backend, String breakerName) {
+        Endpoint endpoint = new Endpoint(backend, CircuitBreaker.of(breakerName, breakerConfig));
+        String address = backend.address();
         endpoint.breaker().getEventPublisher().onStateTransition(event -> {
             CircuitBreaker.State to = event.getStateTransition().getToState();
             List<String> models = modelsServedBy(endpoint);
             models.forEach(m -> metrics.breakerTransition(m, DispatchMetrics.label(to.name())));
             if (to == CircuitBreaker.State.OPEN) {
                 CircuitBreaker.Metrics m = endpoint.breaker().getMetrics();
-                operator.warn("breaker-open:" + address, "worker endpoint {} (models {}): circuit breaker opened"
+                operator.warn("breaker-open:" + address, "endpoint {} (models {}): circuit breaker opened"
                                 + " (failure rate {}%, slow-call rate {}% of the last {} calls)", address, models,
                         m.getFailureRate(), m.getSlowCallRate(), m.getNumberOfBufferedCalls());
             } else {
-                operator.info("breaker-" + to + ":" + address, "worker endpoint {} (models {}): circuit breaker {} -> {}",
+                operator.info("breaker-" + to + ":" + address, "endpoint {} (models {}): circuit breaker {} -> {}",
                         address, models, event.getStateTransition().getFromState(), to);
             }
         });
@@ -209,26 +221,13 @@ public final class WorkerPools implements AutoCloseable {
     }
 
     private void poll(Endpoint e, CountDownLatch answered) {
-        if (e.channel().getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-            e.channel().resetConnectBackoff(); // a restarted worker is found at the next poll, not minutes later
-        }
-        e.stub().withDeadlineAfter(pollMillis, TimeUnit.MILLISECONDS).status(StatusRequest.getDefaultInstance(),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(StatusResponse status) {
-                        e.polled(status);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answered.countDown(); // an unreachable worker shows in its breaker when calls fail
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        answered.countDown();
-                    }
-                });
+        // an unreachable endpoint shows in its breaker when calls fail; no thread waits for the answer
+        e.backend().status(Duration.ofMillis(pollMillis)).whenComplete((status, t) -> {
+            if (status != null) {
+                e.polled(status);
+            }
+            answered.countDown();
+        });
     }
 
     private static void awaitQuietly(CountDownLatch latch, long millis) {
@@ -242,16 +241,10 @@ public final class WorkerPools implements AutoCloseable {
     @Override
     public void close() {
         refresher.shutdownNow();
-        endpoints.values().forEach(e -> e.channel().shutdown());
-        for (Endpoint e : endpoints.values()) {
-            try {
-                if (!e.channel().awaitTermination(5, TimeUnit.SECONDS)) {
-                    e.channel().shutdownNow();
-                }
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                e.channel().shutdownNow();
-            }
-        }
+        List<Endpoint> all = new ArrayList<>(endpoints.values());
+        all.addAll(remote.values());
+        all.forEach(e -> e.backend().shutdown());
+        all.forEach(e -> e.backend().close());
+        http.ifPresent(HttpTransport::close);
     }
 }

@@ -105,7 +105,7 @@ class EndpointDiscoveryTest {
                 dns.set(List.of(InetAddress.getByName("127.0.0.1")));
                 await(pools.refresh());
                 assertThat(pool.endpoints()).extracting(Endpoint::address).containsExactly("127.0.0.1:" + port);
-                assertThat(leaving.channel().isShutdown()).as("the channel to the address that left is closed").isTrue();
+                assertThat(((dev.goldilocks.gateway.backend.WorkerBackend) leaving.backend()).isShutdown()).as("the channel to the address that left is closed").isTrue();
                 int pollsOfTheGone = b.polls.get();
                 await(pools.refresh());
                 assertThat(b.polls.get()).as("an address that left is not polled").isEqualTo(pollsOfTheGone);
