@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.goldilocks.common.lifecycle.NativeGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
@@ -29,6 +30,8 @@ public final class OnnxSentenceEncoder implements AutoCloseable {
     private final boolean tokenTypes;
     private final int dimensions;
     private final int maxTokens;
+    /** The router classifies on request and probe threads that may still run when the gateway closes. */
+    private final NativeGuard guard = new NativeGuard("the sentence encoder");
 
     private OnnxSentenceEncoder(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer,
                                 int maxTokens) throws OrtException {
@@ -73,8 +76,16 @@ public final class OnnxSentenceEncoder implements AutoCloseable {
         return maxTokens;
     }
 
-    /** Unit-length embeddings of {@code texts}, computed as one padded batch. */
+    /**
+     * Unit-length embeddings of {@code texts}, computed as one padded batch.
+     *
+     * @throws IllegalStateException once the encoder is closed
+     */
     public float[][] embed(List<String> texts) throws OrtException {
+        return guard.use(() -> embedOpen(texts));
+    }
+
+    private float[][] embedOpen(List<String> texts) throws OrtException {
         long[][] encodings = texts.stream().map(this::tokenIds).toArray(long[][]::new);
         int batch = encodings.length;
         int width = 1;
@@ -147,12 +158,15 @@ public final class OnnxSentenceEncoder implements AutoCloseable {
         return out;
     }
 
+    /** Waits for the runs in progress (closing a native session or tokenizer under a run crashes the JVM). */
     @Override
     public void close() throws OrtException {
-        try {
-            session.close();
-        } finally {
-            tokenizer.close();
-        }
+        guard.close(() -> {
+            try {
+                session.close();
+            } finally {
+                tokenizer.close();
+            }
+        });
     }
 }

@@ -133,7 +133,13 @@ public final class ProbeRunner implements AutoCloseable {
     }
 
     @Override
+    /** Stops, and waits a little for a run in progress: it may be classifying or logging, which close next. */
     public void close() {
-        scheduler.shutdownNow();
+        scheduler.shutdownNow(); // interrupts: a blocking gRPC call in progress ends at once
+        try {
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

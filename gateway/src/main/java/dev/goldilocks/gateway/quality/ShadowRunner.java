@@ -119,7 +119,13 @@ public final class ShadowRunner implements AutoCloseable {
     }
 
     @Override
+    /** Stops, and waits a little for a run in progress: it may be classifying or logging, which close next. */
     public void close() {
-        bulkhead.shutdownNow();
+        bulkhead.shutdownNow(); // interrupts: a blocking gRPC call in progress ends at once
+        try {
+            bulkhead.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,10 +1,16 @@
 package dev.goldilocks.router.classify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +39,42 @@ class MiniLmEncoderTest {
                 List<String> batch = prompts.subList(i, Math.min(prompts.size(), i + 16));
                 assertClose(encoder.embed(batch), reference.embed(batch), "batch from " + i);
             }
+        }
+    }
+
+    /**
+     * The router classifies on request and probe threads that may still run while the gateway closes; closing
+     * the native session under a run crashed the JVM. Close waits for the runs in progress; later ones are refused.
+     */
+    @Test
+    void closingWhileRunsAreInProgressWaitsForThemAndRefusesLaterOnes() throws Exception {
+        MiniLmEncoder encoder = MiniLmEncoder.load(1, 128);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CountDownLatch running = new CountDownLatch(2);
+        List<Future<Integer>> runs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            runs.add(threads.submit(() -> {
+                int done = 0;
+                while (true) {
+                    try {
+                        encoder.embed(List.of("SELECT name FROM users WHERE id = 42; why is this slow?"));
+                        done++;
+                        running.countDown();
+                    } catch (IllegalStateException closed) {
+                        return done;
+                    }
+                }
+            }));
+        }
+        try {
+            assertThat(running.await(60, TimeUnit.SECONDS)).as("both threads are embedding").isTrue();
+            encoder.close();
+            for (Future<Integer> run : runs) {
+                assertThat(run.get(60, TimeUnit.SECONDS)).as("each ran, then was refused once closed").isPositive();
+            }
+            assertThatThrownBy(() -> encoder.embed(List.of("after close"))).isInstanceOf(IllegalStateException.class);
+        } finally {
+            threads.shutdownNow();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.goldilocks.worker.model;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.goldilocks.common.lifecycle.NativeGuard;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -9,6 +10,8 @@ import java.util.Map;
 public final class TextTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
+    /** gRPC handler threads tokenize prompts; one may still run after a drain's grace when the model closes. */
+    private final NativeGuard guard = new NativeGuard("the tokenizer");
 
     private TextTokenizer(HuggingFaceTokenizer tokenizer) {
         this.tokenizer = tokenizer;
@@ -22,7 +25,7 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     public int[] encode(String text) {
-        long[] ids = tokenizer.encode(text, false, false).getIds();
+        long[] ids = guard.use(() -> tokenizer.encode(text, false, false).getIds());
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = Math.toIntExact(ids[i]);
@@ -36,7 +39,7 @@ public final class TextTokenizer implements AutoCloseable {
         for (int i = from; i < to; i++) {
             slice[i - from] = ids[i];
         }
-        return tokenizer.decode(slice, true);
+        return guard.use(() -> tokenizer.decode(slice, true));
     }
 
     public String decode(int[] ids) {
@@ -45,6 +48,6 @@ public final class TextTokenizer implements AutoCloseable {
 
     @Override
     public void close() {
-        tokenizer.close();
+        guard.close(tokenizer::close);
     }
 }
