@@ -53,6 +53,11 @@ public final class ExperimentStore {
         T apply(Editor editor);
     }
 
+    /** The store's kind and URL or path, never a password. */
+    public String location() {
+        return store.location();
+    }
+
     /** Every experiment, oldest first. */
     public List<StoredExperiment> list() {
         return query(ExperimentStore::all);
