@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Experiments in the decision store, so that they survive restarts and every replica sharing the store routes
@@ -103,40 +104,48 @@ public final class ExperimentStore {
         });
     }
 
-    /**
-     * An experiment's exposures (client requests whose decision row names it and an arm) made in [since, until),
-     * summed per randomisation unit (the unit's hash; the request itself when it was randomised per request) and
-     * then over units, per arm, and per domain too when {@code byDomain}.
-     *
-     * @param genericModel the generic model's name, for {@link ExposureMetric#GENERIC_SHARE}
-     */
-    public List<ArmTotals> totals(String experiment, Instant since, Instant until, boolean byDomain,
-                                  String genericModel) {
-        String sql = ExposureSql.totals(byDomain);
-        return query(c -> {
-            try (PreparedStatement q = c.prepareStatement(sql)) {
-                int i = 1;
-                q.setString(i++, genericModel);
-                q.setString(i++, experiment);
-                q.setObject(i++, Tables.utc(since));
-                q.setObject(i, Tables.utc(until));
-                List<ArmTotals> out = new ArrayList<>();
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        Map<ExposureMetric, RatioSums> metrics = new EnumMap<>(ExposureMetric.class);
-                        long units = rs.getLong("units");
-                        for (ExposureMetric m : ExposureMetric.values()) {
-                            String p = m.key();
-                            metrics.put(m, new RatioSums(units, rs.getDouble(p + "_x"), rs.getDouble(p + "_y"),
-                                    rs.getDouble(p + "_xx"), rs.getDouble(p + "_yy"), rs.getDouble(p + "_xy")));
-                        }
-                        out.add(new ArmTotals(rs.getString("arm"), byDomain ? rs.getString("domain") : "", units,
-                                Math.round(metrics.get(ExposureMetric.COST_USD).sumY()), metrics));
+    /** Reads an experiment's exposures, several times over one connection. */
+    public interface ExposureReader {
+        /**
+         * An experiment's exposures (client requests whose decision row names it and an arm) made in [since, until),
+         * summed per randomisation unit (the unit's hash; the request itself when it was randomised per request)
+         * and then over units, per arm, and per domain too when {@code byDomain}.
+         *
+         * @param genericModel the generic model's name, for {@link ExposureMetric#GENERIC_SHARE}
+         */
+        List<ArmTotals> totals(String experiment, Instant since, Instant until, boolean byDomain, String genericModel);
+    }
+
+    /** Runs {@code work} with a reader on one connection (a report reads the same exposures at many moments). */
+    public <T> T reading(Function<ExposureReader, T> work) {
+        return query(c -> work.apply((experiment, since, until, byDomain, generic) -> unchecked(
+                () -> totals(c, experiment, since, until, byDomain, generic))));
+    }
+
+    private static List<ArmTotals> totals(Connection c, String experiment, Instant since, Instant until,
+                                          boolean byDomain, String genericModel) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(ExposureSql.totals(byDomain))) {
+            int i = 1;
+            q.setString(i++, genericModel);
+            q.setString(i++, experiment);
+            q.setObject(i++, Tables.utc(since));
+            q.setObject(i, Tables.utc(until));
+            List<ArmTotals> out = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    Map<ExposureMetric, RatioSums> metrics = new EnumMap<>(ExposureMetric.class);
+                    long units = rs.getLong("units");
+                    for (ExposureMetric m : ExposureMetric.values()) {
+                        String p = m.key();
+                        metrics.put(m, new RatioSums(units, rs.getDouble(p + "_x"), rs.getDouble(p + "_y"),
+                                rs.getDouble(p + "_xx"), rs.getDouble(p + "_yy"), rs.getDouble(p + "_xy")));
                     }
+                    out.add(new ArmTotals(rs.getString("arm"), byDomain ? rs.getString("domain") : "", units,
+                            Math.round(metrics.get(ExposureMetric.COST_USD).sumY()), metrics));
                 }
-                return out;
             }
-        });
+            return out;
+        }
     }
 
     private static List<StoredExperiment> all(Connection c) throws SQLException {

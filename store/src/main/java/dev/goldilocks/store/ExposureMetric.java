@@ -14,9 +14,13 @@ public enum ExposureMetric {
     /** The judge's score per judged request (a sampled share of each arm's answers). */
     JUDGE_QUALITY("judge's score per judged request", true, "coalesce(sum(j.score), 0)", "count(j.score)"),
     COST_USD("cost per request, US dollars", false, "sum(d.cost_usd)", "count(*)"),
-    LATENCY_SECONDS("total latency per request, seconds", false, "sum(d.total_seconds)", "count(*)"),
-    TTFT_SECONDS("time to first token per request that got one, seconds", false,
-            "coalesce(sum(d.first_token_seconds), 0)", "count(d.first_token_seconds)"),
+    /** Over answered requests: a failure's latency says how fast it failed (error_rate counts failures). */
+    LATENCY_SECONDS("total latency per answered request, seconds", false,
+            "coalesce(sum(CASE WHEN d.status = 'OK' THEN d.total_seconds END), 0)",
+            "count(CASE WHEN d.status = 'OK' THEN 1 END)"),
+    TTFT_SECONDS("time to first token per answered request, seconds", false,
+            "coalesce(sum(CASE WHEN d.status = 'OK' THEN d.first_token_seconds END), 0)",
+            "count(CASE WHEN d.status = 'OK' THEN d.first_token_seconds END)"),
     ERROR_RATE("share of requests that failed", false, "sum(CASE WHEN d.status <> 'OK' THEN 1.0 ELSE 0.0 END)",
             "count(*)"),
     FALLBACK_RATE("share of requests answered by a fallback", false,

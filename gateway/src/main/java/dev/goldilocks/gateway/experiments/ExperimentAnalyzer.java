@@ -43,7 +43,8 @@ final class ExperimentAnalyzer {
             return Optional.empty();
         }
         Instant until = x.endOfResults(clock.instant()).plusNanos(1000);
-        return Optional.of(analysis(x, store.totals(x.name(), x.startedAt().get(), until, false, genericModel)));
+        return Optional.of(analysis(x, store.reading(r -> r.totals(x.name(), x.startedAt().get(), until, false,
+                genericModel))));
     }
 
     /** The whole report; without a store, the experiment and a note that nothing is measured. */
@@ -60,18 +61,20 @@ final class ExperimentAnalyzer {
         }
         Instant since = x.startedAt().get();
         Instant until = x.endOfResults(now).plusNanos(1000); // the stop's own moment included
-        List<ArmTotals> all = store.get().totals(x.name(), since, until, false, genericModel);
-        if (all.isEmpty()) {
-            r.addNotes("No exposures yet: no client request has been routed by this experiment's arms.");
-        }
-        ExperimentSegment overall = analysis(x, all).toProto("");
-        r.addSegments(withHistory(overall, x, store.get(), since, until));
-        Map<String, List<ArmTotals>> byDomain = new TreeMap<>();
-        for (ArmTotals t : store.get().totals(x.name(), since, until, true, genericModel)) {
-            byDomain.computeIfAbsent(t.domain(), d -> new ArrayList<>()).add(t);
-        }
-        byDomain.forEach((domain, totals) -> r.addSegments(analysis(x, totals).toProto(domain)));
-        return r.build();
+        return store.get().reading(reader -> {
+            List<ArmTotals> all = reader.totals(x.name(), since, until, false, genericModel);
+            if (all.isEmpty()) {
+                r.addNotes("No exposures yet: no client request has been routed by this experiment's arms.");
+            }
+            ExperimentSegment overall = analysis(x, all).toProto("");
+            r.addSegments(withHistory(overall, x, reader, since, until));
+            Map<String, List<ArmTotals>> byDomain = new TreeMap<>();
+            for (ArmTotals t : reader.totals(x.name(), since, until, true, genericModel)) {
+                byDomain.computeIfAbsent(t.domain(), d -> new ArrayList<>()).add(t);
+            }
+            byDomain.forEach((domain, totals) -> r.addSegments(analysis(x, totals).toProto(domain)));
+            return r.build();
+        });
     }
 
     private SegmentAnalysis analysis(Experiment x, List<ArmTotals> totals) {
@@ -79,8 +82,8 @@ final class ExperimentAnalyzer {
     }
 
     /** The segment with each comparison's interval at {@value #HISTORY_POINTS} moments from the start on. */
-    private ExperimentSegment withHistory(ExperimentSegment segment, Experiment x, ExperimentStore store, Instant since,
-                                          Instant until) {
+    private ExperimentSegment withHistory(ExperimentSegment segment, Experiment x, ExperimentStore.ExposureReader store,
+                                          Instant since, Instant until) {
         Duration span = Duration.between(since, until);
         List<List<List<IntervalPoint>>> points = new ArrayList<>(); // [treatment][metric] -> points
         for (int t = 0; t < segment.getTreatmentsCount(); t++) {
