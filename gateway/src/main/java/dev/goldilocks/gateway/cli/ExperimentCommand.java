@@ -147,8 +147,9 @@ final class ExperimentCommand implements Runnable {
                 d.addGuardrails(ExperimentGuardrail.newBuilder().setMetric(kv[0].strip())
                         .setMargin(number(kv[1], "--guardrail")));
             }
+            // with --start, only the status after the start is printed
             int created = ExperimentCommand.call(gateway, json, admin -> admin.createExperiment(CreateExperimentRequest.newBuilder()
-                    .setDefinition(d).build()), ExperimentText::status);
+                    .setDefinition(d).build()), status -> start ? "" : ExperimentText.status(status));
             if (created != 0 || !start) {
                 return created;
             }

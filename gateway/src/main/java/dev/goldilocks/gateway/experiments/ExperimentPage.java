@@ -95,7 +95,7 @@ final class ExperimentPage {
                         .map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(" ")))))
                 .collect(Collectors.joining("; "));
         return "Arms (control first): " + arms + ". Weights " + d.getWeightsList() + ", "
-                + fmt(100 * d.getTrafficShare()) + "% of eligible units, domains "
+                + String.format(Locale.ROOT, "%.0f", 100 * d.getTrafficShare()) + "% of eligible units, domains "
                 + (d.getDomainsCount() == 0 ? "all" : esc(String.join(", ", d.getDomainsList())))
                 + "; requests without a unit: " + esc(d.getWithoutUnit()) + ". Primary metric <b>"
                 + esc(d.getPrimaryMetric()) + "</b> (smallest difference that matters " + fmt(d.getPrimaryMargin())
@@ -115,18 +115,20 @@ final class ExperimentPage {
                         .collect(Collectors.joining(" / "))).append(" was planned, p = ").append(fmt(srm.getPValue()))
                 .append(srm.getMismatch() ? ": <b>mismatch, every verdict is blocked</b>" : ": OK").append("</p>\n");
         if (seg.getArmsCount() > 0) {
-            s.append("<table><tr><th>arm</th><th>policy</th><th>units</th><th>requests</th>");
-            for (ArmMetric m : seg.getArms(0).getMetricsList()) {
-                s.append("<th>").append(esc(m.getMetric())).append("</th>");
-            }
+            // metrics as rows, arms as columns: readable with any number of metrics
+            s.append("<table><tr><th>per arm</th>");
+            seg.getArmsList().forEach(a -> s.append("<th>").append(esc(a.getArm())).append("<br><small>")
+                    .append(esc(a.getPolicy())).append("</small></th>"));
+            s.append("</tr>\n<tr><td>units / requests</td>");
+            seg.getArmsList().forEach(a -> s.append("<td>").append(a.getUnits()).append(" / ").append(a.getRequests())
+                    .append("</td>"));
             s.append("</tr>\n");
-            for (ArmSummary a : seg.getArmsList()) {
-                s.append("<tr><td>").append(esc(a.getArm())).append("</td><td>").append(esc(a.getPolicy()))
-                        .append("</td><td>").append(a.getUnits()).append("</td><td>").append(a.getRequests())
-                        .append("</td>");
-                for (ArmMetric m : a.getMetricsList()) {
-                    s.append("<td>").append(fmt(m.getMean())).append("<br><small>[").append(fmt(m.getLow()))
-                            .append(", ").append(fmt(m.getHigh())).append("]</small></td>");
+            for (int m = 0; m < seg.getArms(0).getMetricsCount(); m++) {
+                s.append("<tr><td>").append(esc(seg.getArms(0).getMetrics(m).getMetric())).append("</td>");
+                for (ArmSummary a : seg.getArmsList()) {
+                    ArmMetric metric = a.getMetrics(m);
+                    s.append("<td>").append(fmt(metric.getMean())).append(" <small>[").append(fmt(metric.getLow()))
+                            .append(", ").append(fmt(metric.getHigh())).append("]</small></td>");
                 }
                 s.append("</tr>\n");
             }
@@ -137,14 +139,14 @@ final class ExperimentPage {
                     .append(esc(t.getVerdict().replace('_', ' '))).append(seg.getDomain().isEmpty() ? ""
                             : ". " + esc(t.getExplanation())).append("</p>\n");
             s.append("<table><tr><th>metric</th><th>role</th><th>control</th><th>").append(esc(t.getArm()))
-                    .append("</th><th>difference</th><th>always-valid ").append(fmt(100 * level))
-                    .append("% interval</th><th>reads</th></tr>\n");
+                    .append("</th><th>difference</th><th>always-valid ")
+                    .append(String.format(Locale.ROOT, "%.0f", 100 * level)).append("% interval</th><th>reads</th></tr>\n");
             for (MetricComparison c : t.getMetricsList()) {
                 s.append("<tr><td>").append(esc(c.getMetric())).append("</td><td>").append(esc(c.getRole()))
                         .append(c.getMargin() > 0 ? " (margin " + fmt(c.getMargin()) + ")" : "").append("</td><td>")
                         .append(fmt(c.getControl())).append("</td><td>").append(fmt(c.getTreatment())).append("</td><td>")
                         .append(fmt(c.getDifference())).append("</td><td>[").append(fmt(c.getLow())).append(", ")
-                        .append(fmt(c.getHigh())).append("]</td><td>").append(esc(reading(c))).append("</td></tr>\n");
+                        .append(fmt(c.getHigh())).append("]</td><td>").append(esc(ExperimentText.reads(c))).append("</td></tr>\n");
             }
             s.append("</table>\n");
             for (MetricComparison c : t.getMetricsList()) {
@@ -154,19 +156,5 @@ final class ExperimentPage {
             }
         }
         return s.toString();
-    }
-
-    private static String reading(MetricComparison c) {
-        String finding = switch (c.getFinding()) {
-            case "better" -> "better";
-            case "worse" -> "worse";
-            case "within_margin" -> "no difference beyond the margin";
-            default -> "undecided";
-        };
-        if (c.getMetric().equals("generic_share")) {
-            finding = c.getFinding().equals("undecided") ? "undecided" : c.getDifference() > 0 ? "more generic"
-                    : "less generic";
-        }
-        return c.getRole().equals("guardrail") ? "guardrail " + c.getGuardrail() + "; " + finding : finding;
     }
 }

@@ -63,6 +63,20 @@ public final class ExperimentText {
         return s.append("kept in ").append(r.getStorage()).append('\n').toString();
     }
 
+    /** What a comparison's interval shows, in words: better, worse, ...; a guardrail's state first. */
+    public static String reads(MetricComparison c) {
+        String finding = switch (c.getFinding()) {
+            case "better" -> "better";
+            case "worse" -> "worse";
+            case "within_margin" -> "no difference beyond the margin";
+            default -> "undecided";
+        };
+        if (c.getMetric().equals("generic_share") && !c.getFinding().equals("undecided")) {
+            finding = c.getDifference() > 0 ? "more generic" : "less generic"; // neither better nor worse in itself
+        }
+        return c.getRole().equals("guardrail") ? "guardrail " + c.getGuardrail() + "; " + finding : finding;
+    }
+
     /** The report: the verdicts first, then every slice's tables. */
     public static String report(ExperimentReportResponse r) {
         StringBuilder s = new StringBuilder(status(r.getExperiment()));
@@ -87,8 +101,7 @@ public final class ExperimentText {
                 for (MetricComparison c : t.getMetricsList()) {
                     s.append(String.format(Locale.ROOT, "   %-16s %-10s %11s %11s %11s  %-27s %s%n", c.getMetric(),
                             c.getRole(), num(c.getControl()), num(c.getTreatment()), num(c.getDifference()),
-                            "[" + num(c.getLow()) + ", " + num(c.getHigh()) + "]",
-                            c.getFinding() + (c.getRole().equals("guardrail") ? ", guardrail " + c.getGuardrail() : "")));
+                            "[" + num(c.getLow()) + ", " + num(c.getHigh()) + "]", reads(c)));
                 }
             }
         }
