@@ -1,6 +1,5 @@
 package dev.goldilocks.store;
 
-import dev.goldilocks.store.jdbc.Migrations;
 import dev.goldilocks.store.jdbc.SqlErrors;
 import dev.goldilocks.store.jdbc.Store;
 import dev.goldilocks.store.jdbc.Tables;
@@ -8,9 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -254,15 +251,7 @@ public final class ExperimentStore {
         }
     }
 
-    private interface Query<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T query(Query<T> query) {
-        try (Connection c = Migrations.connect(store)) {
-            return query.run(c);
-        } catch (SQLException e) {
-            throw new DecisionStoreException("experiments: " + store.location() + " failed: " + SqlErrors.describe(e), e);
-        }
+    private <T> T query(StoreQuery<T> query) {
+        return StoreQuery.on(store, "experiments: reading or writing", query);
     }
 }

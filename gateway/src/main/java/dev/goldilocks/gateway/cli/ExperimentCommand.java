@@ -187,8 +187,8 @@ final class ExperimentCommand implements Runnable {
         }
     }
 
-    /** start, pause and stop: one name, and the answer's status. */
-    private abstract static class Change implements Callable<Integer> {
+    /** A subcommand about one experiment, named by its first parameter. */
+    private abstract static class Named implements Callable<Integer> {
         @Mixin
         GatewayClient gateway;
 
@@ -197,6 +197,10 @@ final class ExperimentCommand implements Runnable {
 
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
+    }
+
+    /** start, pause and stop: the answer is the experiment's status. */
+    private abstract static class Change extends Named {
 
         abstract ExperimentStatus change(GoldilocksAdminGrpc.GoldilocksAdminBlockingStub admin,
                                          ChangeExperimentRequest request);
@@ -266,16 +270,7 @@ final class ExperimentCommand implements Runnable {
     @Command(name = "report", mixinStandardHelpOptions = true, description = "An experiment's results: per arm and"
             + " metric, the always-valid intervals of each treatment's difference from control, the sample-ratio"
             + " check, guardrails and the verdict; for every domain and for each domain.")
-    static final class Report implements Callable<Integer> {
-        @Mixin
-        GatewayClient gateway;
-
-        @Parameters(index = "0", description = "The experiment's name.")
-        String name;
-
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
-
+    static final class Report extends Named {
         @Override
         public Integer call() throws Exception {
             return ExperimentCommand.call(gateway, json, admin -> admin.experimentReport(ExperimentReportRequest

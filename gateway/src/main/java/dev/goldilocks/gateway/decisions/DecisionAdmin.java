@@ -7,14 +7,8 @@ import dev.goldilocks.proto.v1.EvaluateResponse;
 import dev.goldilocks.proto.v1.LogTailRequest;
 import dev.goldilocks.proto.v1.LogTailResponse;
 import dev.goldilocks.store.DecisionHistory;
-import dev.goldilocks.store.DecisionStoreException;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
