@@ -15,6 +15,7 @@ import dev.goldilocks.gateway.dispatch.DispatchMetrics;
 import dev.goldilocks.gateway.dispatch.Dispatcher;
 import dev.goldilocks.gateway.dispatch.LoadShedding;
 import dev.goldilocks.gateway.dispatch.WorkerPools;
+import dev.goldilocks.gateway.experiments.Experiments;
 import dev.goldilocks.gateway.openai.OpenAiHttpServer;
 import dev.goldilocks.gateway.config.ModelRoute;
 import dev.goldilocks.gateway.quality.EvalItem;
@@ -38,6 +39,7 @@ import dev.goldilocks.gateway.service.Outcomes;
 import dev.goldilocks.proto.v1.GoldilocksAdminGrpc;
 import dev.goldilocks.proto.v1.GenerateRequest;
 import dev.goldilocks.proto.v1.GoldilocksGrpc;
+import dev.goldilocks.proto.v1.ReportResponse;
 import dev.goldilocks.proto.v1.Route;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -86,14 +88,17 @@ public final class GatewayServer implements AutoCloseable {
     private final ShadowRunner shadow;
     private final ManagedChannel self;
     private final Server selfServer;
-    private final CachedReport report;
+    private final CachedReport<ReportResponse> report;
     private final OpenAiHttpServer openAi;
     private final DecisionLogging decisionLog;
     private final DecisionAdmin decisionAdmin;
+    private final Experiments experiments;
 
     private GatewayServer(ServingProcess process, WorkerPools pools, RouterFactory routing, ProbeRunner probes,
-                          ShadowRunner shadow, ManagedChannel self, Server selfServer, CachedReport report,
-                          OpenAiHttpServer openAi, DecisionLogging decisionLog, DecisionAdmin decisionAdmin) {
+                          ShadowRunner shadow, ManagedChannel self, Server selfServer, CachedReport<ReportResponse> report,
+                          OpenAiHttpServer openAi, DecisionLogging decisionLog, DecisionAdmin decisionAdmin,
+                          Experiments experiments) {
+        this.experiments = experiments;
         this.openAi = openAi;
         this.decisionLog = decisionLog;
         this.decisionAdmin = decisionAdmin;
@@ -123,6 +128,9 @@ public final class GatewayServer implements AutoCloseable {
             throw e;
         }
         DecisionRecorder recorder = decisionLog.recorder();
+        String generic = routing.router().catalog().generic().name();
+        Experiments experiments = Experiments.start(decisionLog, routing.specs(), routing::routerFor, config.domains(),
+                generic, registry);
         RateLimitedLog operator = new RateLimitedLog(LoggerFactory.getLogger(OPERATOR_EVENTS), OPERATOR_INTERVAL);
         DispatchMetrics dispatchMetrics = new DispatchMetrics(registry);
         WorkerPools pools = new WorkerPools(config.models(), config.maxInboundBytes(), config.dispatch(), config.workerTls(),
@@ -141,7 +149,7 @@ public final class GatewayServer implements AutoCloseable {
         TradeoffReport tradeoff = new TradeoffReport(scoreboard, probeLog, routing.router(), routing.stats(),
                 config.routing(), config.models().stream().collect(Collectors.toMap(ModelRoute::name, m -> m)));
         StoredHistory history = new StoredHistory(decisionLog, config.decisionLog().retention());
-        CachedReport report = new CachedReport(() -> history.addTo(tradeoff.build()), REPORT_MAX_AGE_MILLIS);
+        CachedReport<ReportResponse> report = new CachedReport<>(() -> history.addTo(tradeoff.build()), REPORT_MAX_AGE_MILLIS);
         DecisionAdmin decisionAdmin = new DecisionAdmin(decisionLog,
                 new OffPolicyEvaluator(routing.specs(), routing::routerFor));
         // the gateway's own probe and shadow clients get a key of their own when keys are required
@@ -155,8 +163,11 @@ public final class GatewayServer implements AutoCloseable {
                     if (runner != null) {
                         runner.offer(request, answer);
                     }
-                }, operator, recorder).bindService()), admission, auth, new RequestCounting(outcomes.metrics()));
-        ServerServiceDefinition admin = ServerInterceptors.intercept(new AdminService(report, decisionAdmin), auth);
+                    experiments.answered(request, answer);
+                }, operator, recorder, experiments.live()).bindService()), admission, auth,
+                new RequestCounting(outcomes.metrics()));
+        ServerServiceDefinition admin = ServerInterceptors.intercept(new AdminService(report, decisionAdmin,
+                experiments.admin()), auth);
         NettyServerBuilder server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(),
                         executor, health, config.tls())
                 .addService(ServerInterceptors.intercept(api, Traffic.ignoreClaims()))
@@ -186,6 +197,7 @@ public final class GatewayServer implements AutoCloseable {
             selfServer.shutdownNow();
             report.close();
             decisionAdmin.close();
+            experiments.close();
             decisionLog.close();
             routing.close();
             pools.close();
@@ -195,10 +207,12 @@ public final class GatewayServer implements AutoCloseable {
         process.serving(GoldilocksGrpc.SERVICE_NAME, GoldilocksAdminGrpc.SERVICE_NAME);
         if (process.http() != null) {
             ReportPages.serve(process.http(), report, config.apiKeys());
+            experiments.servePages(process.http(), config.apiKeys());
         }
         LOG.info("gateway serving on {}:{}", config.host(), process.port());
         ManagedChannel self = InProcessChannelBuilder.forName(selfName).maxInboundMessageSize(config.maxInboundBytes())
                 .build();
+        experiments.startJudge(self, internalKey, recorder, generic);
         ProbeRunner probes = null;
         if (config.probes().enabled()) {
             probes = startProbes(config, routing, outcomes, probeLog, self, internalKey, recorder);
@@ -211,7 +225,7 @@ public final class GatewayServer implements AutoCloseable {
             shadowRef.set(shadow);
         }
         return new GatewayServer(process, pools, routing, probes, shadow, self, selfServer, report, openAi,
-                decisionLog, decisionAdmin);
+                decisionLog, decisionAdmin, experiments);
     }
 
     /**
@@ -334,6 +348,7 @@ public final class GatewayServer implements AutoCloseable {
         if (shadow != null) {
             shadow.close();
         }
+        experiments.close(); // its judge calls this gateway, and its monitor reads the store
         self.shutdownNow();
         selfServer.shutdownNow();
         report.close();

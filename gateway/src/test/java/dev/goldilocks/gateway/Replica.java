@@ -22,6 +22,11 @@ final class Replica implements AutoCloseable {
         return server.port();
     }
 
+    /** The /metrics port (and /report, /experiments), when started with metrics_port 0. */
+    int metricsPort() {
+        return server.metricsPort();
+    }
+
     /** This replica's /metrics, as Prometheus scrapes it (start it with metrics_port 0). */
     String metrics() throws IOException, InterruptedException {
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(

@@ -111,25 +111,11 @@ class ReportApiTest {
 
     @Test
     void theHtmlReportRendersInHeadlessChromium() throws Exception {
-        Path chromium = Path.of("/usr/bin/chromium");
-        assertThat(chromium).as("Debian's chromium package (run-tests installs it)").exists();
-        Path profile = Files.createTempDirectory("chromium-profile");
-        Path shot = profile.resolve("report.png");
+        HeadlessChromium chromium = new HeadlessChromium();
         String url = "http://127.0.0.1:" + all.metricsPort() + "/report";
-        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--window-size=1000,1400", "--screenshot=" + shot,
-                "--virtual-time-budget=3000", url).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(shot).as(log).exists();
+        Path shot = chromium.screenshot(url, 1400);
         assertThat(Files.size(shot)).as("a page with charts, not a blank one").isGreaterThan(20_000);
-        Process dom = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--dump-dom", url).redirectErrorStream(false).start();
-        String html = new String(dom.getInputStream().readAllBytes());
-        assertThat(dom.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(html).contains("<svg").contains("<circle").contains("math-specialist").contains("Pareto");
+        assertThat(chromium.dom(url)).contains("<svg").contains("<circle").contains("math-specialist").contains("Pareto");
     }
 
     private double clientCost() throws Exception {

@@ -69,6 +69,12 @@ public record RouteDecision(DomainPrediction prediction, String model, String po
                 distribution, chosenModel, estimates, Optional.empty());
     }
 
+    /** This decision made by an experiment arm's policy: the arm goes into the route and the log. */
+    public RouteDecision withArm(String newArm) {
+        return new RouteDecision(prediction, model, policy, newArm, reason, distribution, chosenModel, estimates,
+                escalation);
+    }
+
     public RouteDecision withReason(String newReason) {
         return new RouteDecision(prediction, model, policy, arm, newReason, distribution, chosenModel, estimates,
                 escalation);

@@ -18,6 +18,7 @@ final class Batch {
     private final List<Decision> decisions = new ArrayList<>();
     private final List<ShadowJudgement> shadows = new ArrayList<>();
     private final List<ProbeScore> probes = new ArrayList<>();
+    private final List<JudgeScore> judged = new ArrayList<>();
     private final List<FlushMarker> markers = new ArrayList<>();
 
     /** Adds a queued item; returns true for a flush marker (the batch should be written now). */
@@ -28,6 +29,8 @@ final class Batch {
             shadows.add(s);
         } else if (item instanceof ProbeScore p) {
             probes.add(p);
+        } else if (item instanceof JudgeScore j) {
+            judged.add(j);
         } else if (item instanceof FlushMarker m) {
             markers.add(m);
             return true;
@@ -39,7 +42,7 @@ final class Batch {
 
     /** Rows (not markers) in the batch. */
     int rows() {
-        return decisions.size() + shadows.size() + probes.size();
+        return decisions.size() + shadows.size() + probes.size() + judged.size();
     }
 
     boolean isEmpty() {
@@ -60,6 +63,9 @@ final class Batch {
             }
             if (!probes.isEmpty()) {
                 store.insert(connection, Tables.PROBE_SCORE, probes);
+            }
+            if (!judged.isEmpty()) {
+                store.insert(connection, Tables.JUDGE_SCORE, judged);
             }
             connection.commit();
         } catch (SQLException | RuntimeException e) {
@@ -84,6 +90,7 @@ final class Batch {
         decisions.forEach(d -> out.add(single(d)));
         shadows.forEach(s -> out.add(single(s)));
         probes.forEach(p -> out.add(single(p)));
+        judged.forEach(j -> out.add(single(j)));
         return out;
     }
 

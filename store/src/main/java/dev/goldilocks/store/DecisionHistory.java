@@ -1,10 +1,7 @@
 package dev.goldilocks.store;
 
-import dev.goldilocks.store.jdbc.Migrations;
-import dev.goldilocks.store.jdbc.SqlErrors;
 import dev.goldilocks.store.jdbc.Store;
 import dev.goldilocks.store.jdbc.Tables;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -213,16 +210,7 @@ public final class DecisionHistory {
         return out;
     }
 
-    private interface Query<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T query(Query<T> query) {
-        try (Connection c = Migrations.connect(store)) {
-            return query.run(c);
-        } catch (SQLException e) {
-            throw new DecisionStoreException("decision log: reading " + store.location() + " failed: "
-                    + SqlErrors.describe(e), e);
-        }
+    private <T> T query(StoreQuery<T> query) {
+        return StoreQuery.on(store, "decision log: reading", query);
     }
 }

@@ -30,6 +30,9 @@ public interface DecisionLog extends AutoCloseable {
     /** The queries that read the log back; empty when the log is off. */
     Optional<DecisionHistory> history();
 
+    /** Experiments kept in the same store; empty when the log is off. */
+    Optional<ExperimentStore> experiments();
+
     LogHealth health();
 
     /**
@@ -62,6 +65,11 @@ public interface DecisionLog extends AutoCloseable {
 
             @Override
             public Optional<DecisionHistory> history() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<ExperimentStore> experiments() {
                 return Optional.empty();
             }
 

@@ -7,7 +7,7 @@ import java.time.Instant;
  * table, keyed by the request id. Feedback is not one of these: it is recorded at once, see
  * {@link DecisionLog#recordFeedback}.
  */
-public sealed interface Outcome permits ShadowJudgement, ProbeScore {
+public sealed interface Outcome permits ShadowJudgement, ProbeScore, JudgeScore {
 
     /** The id of the request it is about. */
     String requestId();

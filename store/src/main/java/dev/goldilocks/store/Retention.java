@@ -16,7 +16,8 @@ final class Retention {
             "DELETE FROM decision WHERE decided_at < ?",
             "DELETE FROM feedback WHERE recorded_at < ?",
             "DELETE FROM shadow_judgement WHERE judged_at < ?",
-            "DELETE FROM probe_score WHERE scored_at < ?");
+            "DELETE FROM probe_score WHERE scored_at < ?",
+            "DELETE FROM judge_score WHERE judged_at < ?");
 
     private final Duration keep;
     private final Duration every;

@@ -20,6 +20,7 @@ final class StoreDecisionLog implements DecisionLog {
     private final BatchWriter writer;
     private final SessionConnection session;
     private final DecisionHistory history;
+    private final ExperimentStore experiments;
     private final boolean logText;
     private final RateLimitedLog rateLimited = new RateLimitedLog(LoggerFactory.getLogger(StoreDecisionLog.class),
             Duration.ofSeconds(30));
@@ -29,6 +30,7 @@ final class StoreDecisionLog implements DecisionLog {
         this.writer = writer;
         this.session = session;
         this.history = new DecisionHistory(store);
+        this.experiments = new ExperimentStore(store);
         this.logText = logText;
     }
 
@@ -65,6 +67,11 @@ final class StoreDecisionLog implements DecisionLog {
     @Override
     public Optional<DecisionHistory> history() {
         return Optional.of(history);
+    }
+
+    @Override
+    public Optional<ExperimentStore> experiments() {
+        return Optional.of(experiments);
     }
 
     @Override

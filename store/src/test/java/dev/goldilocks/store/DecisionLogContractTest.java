@@ -369,7 +369,7 @@ abstract class DecisionLogContractTest {
     void migrationsApplyOnceAndAreIdempotent() throws Exception {
         DecisionLogSettings settings = settings(freshStore());
         try (Store store = storeOf(settings); Connection c = store.connect()) {
-            assertThat(Migrations.apply(store, c)).containsExactly(1);
+            assertThat(Migrations.apply(store, c)).containsExactly(1, 2);
             assertThat(Migrations.apply(store, c)).isEmpty();
             Migrations.verifyColumns(c);
         }
@@ -377,10 +377,12 @@ abstract class DecisionLogContractTest {
         DecisionLog log = open(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         log.close();
         try (Store store = storeOf(settings); Connection c = store.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version, description FROM schema_version")) {
+             ResultSet rs = s.executeQuery("SELECT version, description FROM schema_version ORDER BY version")) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getInt(1)).isEqualTo(Migrations.latest());
             assertThat(rs.getString(2)).startsWith("V1: the decision log");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(Migrations.latest()).isEqualTo(2);
+            assertThat(rs.getString(2)).startsWith("V2: experiments between routing policies");
             assertThat(rs.next()).isFalse();
         }
     }
@@ -415,5 +417,115 @@ abstract class DecisionLogContractTest {
         assertThat(counter(registry, "goldilocks.decision.log.written")).isZero();
         assertThat(log.record(Decisions.minimal("late", Instant.now()))).isFalse();
         assertThat(counter(registry, "goldilocks.decision.log.dropped", "reason", "closed")).isEqualTo(6);
+    }
+
+    @Test
+    void experimentsSurviveReopeningWithTheirEventsAndEveryChangeIsOneVersionOn() throws Exception {
+        String store = freshStore();
+        DecisionLog log = open(store);
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        ExperimentStore experiments = log.experiments().orElseThrow();
+        experiments.change(e -> {
+            e.insert(StoredExperiment.created("exp", "{\"name\": \"exp\"}", "draft", t));
+            e.event(new ExperimentEvent("exp", t, "created", "by a test"));
+            return null;
+        });
+        StoredExperiment running = experiments.change(e -> {
+            StoredExperiment now = e.all().get(0).moved("running", t.plusSeconds(1), Optional.of(t.plusSeconds(1)),
+                    Optional.empty(), "");
+            e.update(now);
+            e.event(new ExperimentEvent("exp", t.plusSeconds(1), "started", ""));
+            return now;
+        });
+        log.close();
+
+        ExperimentStore reopened = open(store).experiments().orElseThrow();
+        assertThat(reopened.list()).containsExactly(running);
+        assertThat(running.version()).isEqualTo(2);
+        assertThat(reopened.events("exp")).extracting(ExperimentEvent::kind).containsExactly("created", "started");
+    }
+
+    @Test
+    void aChangeThatFailsLeavesNothingBehind() throws Exception {
+        ExperimentStore experiments = open(freshStore()).experiments().orElseThrow();
+        Instant t = Instant.now();
+        experiments.change(e -> {
+            e.insert(StoredExperiment.created("kept", "{}", "draft", t));
+            return null;
+        });
+        assertThatThrownBy(() -> experiments.change(e -> {
+            e.insert(StoredExperiment.created("lost", "{}", "draft", t));
+            e.event(new ExperimentEvent("lost", t, "created", ""));
+            throw new IllegalArgumentException("refused after writing");
+        })).hasMessage("refused after writing");
+        assertThatThrownBy(() -> experiments.change(e -> {
+            e.update(e.all().get(0).moved("running", t, Optional.of(t), Optional.empty(), "").moved("paused", t,
+                    Optional.of(t), Optional.empty(), ""));
+            return null;
+        })).hasMessageContaining("not at version 2");
+
+        assertThat(experiments.list()).extracting(StoredExperiment::name, StoredExperiment::state, StoredExperiment::version)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("kept", "draft", 1L));
+        assertThat(experiments.events("lost")).isEmpty();
+    }
+
+    @Test
+    void anExperimentsExposuresAreSummedPerUnitThenOverUnits() throws Exception {
+        DecisionLog log = open(freshStore() + NO_INTERVAL);
+        Instant t = Instant.now().minus(1, ChronoUnit.MINUTES);
+        // control: user a sends two math requests (one failed), user b one; one request alone (no unit)
+        log.record(Decisions.exposed("c-1", t, "a", "control", "math", "generic", "OK", 1.0, 0.3));
+        log.record(Decisions.exposed("c-2", t, "a", "control", "math", "generic", "UNAVAILABLE", 2.0, 0.0));
+        log.record(Decisions.exposed("c-3", t, "b", "control", "code", "generic", "OK", 0.5, 0.1));
+        log.record(Decisions.exposed("c-4", t, "", "control", "code", "generic", "OK", 0.5, 0.2));
+        // treatment: user c, two requests on the specialist
+        log.record(Decisions.exposed("t-1", t, "c", "treatment", "math", "math-specialist", "OK", 0.2, 0.05));
+        log.record(Decisions.exposed("t-2", t, "c", "treatment", "math", "math-specialist", "OK", 0.4, 0.05));
+        // outside the experiment, and before its window
+        log.record(Decisions.served("other", t, TrafficClass.CLIENT, "math", "generic", 1, 1));
+        log.record(Decisions.exposed("early", t.minus(1, ChronoUnit.HOURS), "a", "control", "math", "generic", "OK", 9, 9));
+        log.record(new JudgeScore("c-1", t, "generic", 0.5));
+        log.record(new JudgeScore("t-2", t, "generic", 0.25));
+        assertThat(log.flush(FLUSH)).isTrue();
+        log.recordFeedback(new Feedback("c-1", t, 1.0, ""));
+        log.recordFeedback(new Feedback("c-3", t, 0.0, ""));
+        log.recordFeedback(new Feedback("t-1", t, 1.0, ""));
+        log.recordFeedback(new Feedback("t-2", t, 1.0, ""));
+
+        List<ArmTotals> all = log.experiments().orElseThrow().reading(r -> r.totals("exp", t.minusSeconds(1),
+                Instant.now(), false, "generic"));
+        assertThat(all).extracting(ArmTotals::arm, ArmTotals::domain, ArmTotals::units, ArmTotals::requests)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("control", "", 3L, 4L),
+                        org.assertj.core.groups.Tuple.tuple("treatment", "", 1L, 2L));
+        ArmTotals control = all.get(0);
+        // per unit (x, y): a (0.3, 2), b (0.1, 1), alone (0.2, 1)
+        assertThat(control.metrics().get(ExposureMetric.COST_USD)).usingRecursiveComparison()
+                .withComparatorForType(CLOSE, Double.class)
+                .isEqualTo(new RatioSums(3, 0.6, 4, 0.09 + 0.01 + 0.04, 4 + 1 + 1, 0.6 + 0.1 + 0.2));
+        // feedback: a (1, 1), b (0, 1), alone (0, 0)
+        assertThat(control.metrics().get(ExposureMetric.QUALITY)).usingRecursiveComparison()
+                .withComparatorForType(CLOSE, Double.class).isEqualTo(new RatioSums(3, 1, 2, 1, 2, 1));
+        // errors: a (1, 2); latency and first token over answered requests only: a (1, 1)
+        assertThat(control.metrics().get(ExposureMetric.ERROR_RATE).sumX()).isEqualTo(1);
+        assertThat(control.metrics().get(ExposureMetric.LATENCY_SECONDS)).usingRecursiveComparison()
+                .withComparatorForType(CLOSE, Double.class).isEqualTo(new RatioSums(3, 2, 3, 1 + 0.25 + 0.25, 3,
+                        1 + 0.5 + 0.5));
+        assertThat(control.metrics().get(ExposureMetric.TTFT_SECONDS)).usingRecursiveComparison()
+                .withComparatorForType(CLOSE, Double.class)
+                .isEqualTo(new RatioSums(3, 0.5, 3, 0.0625 + 0.015625 + 0.015625, 3, 0.25 + 0.125 + 0.125));
+        assertThat(control.metrics().get(ExposureMetric.JUDGE_QUALITY).sumY()).isEqualTo(1);
+        assertThat(control.metrics().get(ExposureMetric.GENERIC_SHARE).sumX()).isEqualTo(3);
+        ArmTotals treatment = all.get(1);
+        assertThat(treatment.metrics().get(ExposureMetric.GENERIC_SHARE).sumX()).isZero();
+        assertThat(treatment.metrics().get(ExposureMetric.QUALITY)).usingRecursiveComparison()
+                .isEqualTo(new RatioSums(1, 2, 2, 4, 4, 4));
+        assertThat(treatment.metrics().get(ExposureMetric.JUDGE_QUALITY).sumX()).isEqualTo(0.25);
+
+        List<ArmTotals> byDomain = log.experiments().orElseThrow().reading(r -> r.totals("exp", t.minusSeconds(1),
+                Instant.now(), true, "generic"));
+        assertThat(byDomain).extracting(ArmTotals::arm, ArmTotals::domain, ArmTotals::units, ArmTotals::requests)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("control", "code", 2L, 2L),
+                        org.assertj.core.groups.Tuple.tuple("control", "math", 1L, 2L),
+                        org.assertj.core.groups.Tuple.tuple("treatment", "math", 1L, 2L));
     }
 }

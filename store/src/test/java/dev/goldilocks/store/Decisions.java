@@ -47,4 +47,21 @@ final class Decisions {
                 new Decision.Timing(seconds, OptionalDouble.of(seconds / 2), OptionalDouble.of(0.0), OptionalDouble.of(seconds / 2)),
                 new Decision.Usage(10, 20, cost), Optional.empty());
     }
+
+    /**
+     * A client request exposed to {@code arm} of experiment "exp" in {@code domain}, answered by {@code model} (or
+     * failed when {@code status} is not OK); {@code unit} "" when it was randomised by itself.
+     */
+    static Decision exposed(String requestId, Instant time, String unit, String arm, String domain, String model,
+                            String status, double seconds, double cost) {
+        boolean ok = status.equals("OK");
+        return new Decision(requestId, time, TrafficClass.CLIENT, unit.isEmpty() ? "" : UNITS.hash(unit),
+                new Decision.Assignment("exp", arm, "generic-only", SettingsHash.of(Map.of())),
+                new Decision.Classification(domain, 1.0, Map.of()),
+                Decision.Action.deterministic(model),
+                new Decision.Serving(ok ? model : "", false, "", false, "", status),
+                new Decision.Timing(seconds, ok ? OptionalDouble.of(seconds / 4) : OptionalDouble.empty(),
+                        OptionalDouble.empty(), OptionalDouble.empty()),
+                new Decision.Usage(10, 20, cost), Optional.empty());
+    }
 }

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * root, so as root the cluster belongs to the package's {@code postgres} user and runs under it
  * ({@code runuser}); the files stay in the temporary directory.
  */
-final class PostgresCluster implements AutoCloseable {
+public final class PostgresCluster implements AutoCloseable {
 
     static final String USER = "goldilocks";
     static final String PASSWORD = "test-only-password";
@@ -43,7 +43,7 @@ final class PostgresCluster implements AutoCloseable {
         this.asPostgresUser = asPostgresUser;
     }
 
-    static PostgresCluster start() throws IOException, InterruptedException {
+    public static PostgresCluster start() throws IOException, InterruptedException {
         Path bin = serverBinaries();
         Path dir = Files.createTempDirectory("goldilocks-pg");
         boolean root = "root".equals(System.getProperty("user.name"));
@@ -70,7 +70,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** A JDBC URL of a new, empty database on this cluster. */
-    String newDatabase() throws SQLException {
+    public String newDatabase() throws SQLException {
         String name = "test_" + databases.incrementAndGet();
         try (Connection c = DriverManager.getConnection(url("postgres"), USER, PASSWORD);
              Statement s = c.createStatement()) {
@@ -84,7 +84,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** A credentials file for the decision log's settings. */
-    Path credentialsFile() throws IOException {
+    public Path credentialsFile() throws IOException {
         Path file = dir.resolve("credentials.yaml");
         Files.writeString(file, "user: " + USER + "\npassword: " + PASSWORD + "\n");
         return file;

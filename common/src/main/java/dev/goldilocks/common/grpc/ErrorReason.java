@@ -58,7 +58,13 @@ public enum ErrorReason {
     /** The request reads the decision log and this gateway has none. */
     DECISION_LOG_OFF(Status.Code.FAILED_PRECONDITION),
     /** The decision log's store did not answer a read. */
-    DECISION_LOG_UNAVAILABLE(Status.Code.UNAVAILABLE);
+    DECISION_LOG_UNAVAILABLE(Status.Code.UNAVAILABLE),
+    /** No experiment of that name. */
+    EXPERIMENT_NOT_FOUND(Status.Code.NOT_FOUND),
+    /** An experiment of that name exists already. */
+    EXPERIMENT_EXISTS(Status.Code.ALREADY_EXISTS),
+    /** The experiment's state does not allow the change. */
+    EXPERIMENT_WRONG_STATE(Status.Code.FAILED_PRECONDITION);
 
     private final Status.Code code;
 

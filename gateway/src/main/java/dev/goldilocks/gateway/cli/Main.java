@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "A gRPC model gateway that routes each prompt to a generic or a specialist model and"
                 + " measures which wins.",
         subcommands = {ServeCommand.class, GatewayCommand.class, WorkerCommand.class, AskCommand.class,
-            TrainRouterCommand.class, ReportCommand.class, LogCommand.class, EvaluateCommand.class})
+            TrainRouterCommand.class, ReportCommand.class, LogCommand.class, EvaluateCommand.class,
+            ExperimentCommand.class})
 public final class Main implements Runnable {
 
     @Override

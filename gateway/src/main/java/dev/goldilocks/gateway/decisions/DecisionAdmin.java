@@ -7,14 +7,8 @@ import dev.goldilocks.proto.v1.EvaluateResponse;
 import dev.goldilocks.proto.v1.LogTailRequest;
 import dev.goldilocks.proto.v1.LogTailResponse;
 import dev.goldilocks.store.DecisionHistory;
-import dev.goldilocks.store.DecisionStoreException;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -30,12 +24,7 @@ public final class DecisionAdmin implements AutoCloseable {
 
     private final DecisionLogging log;
     private final OffPolicyEvaluator evaluator;
-    private final ThreadPoolExecutor reader = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(WAITING), r -> {
-                Thread t = new Thread(r, "decision-log-reader");
-                t.setDaemon(true);
-                return t;
-            });
+    private final StoreCalls reader = new StoreCalls("decision-log-reader", "decision log reads", WAITING);
 
     public DecisionAdmin(DecisionLogging log, OffPolicyEvaluator evaluator) {
         this.log = log;
@@ -67,28 +56,11 @@ public final class DecisionAdmin implements AutoCloseable {
             return;
         }
         DecisionHistory history = log.history().get();
-        try {
-            reader.execute(() -> {
-                try {
-                    responses.onNext(query.apply(history));
-                    responses.onCompleted();
-                } catch (StatusRuntimeException e) {
-                    responses.onError(e);
-                } catch (DecisionStoreException e) {
-                    responses.onError(Failures.of(ErrorReason.DECISION_LOG_UNAVAILABLE, e.getMessage()).build());
-                } catch (RuntimeException e) {
-                    responses.onError(Failures.of(ErrorReason.INTERNAL_ERROR, "decision log read failed: " + e)
-                            .build());
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            responses.onError(Failures.of(ErrorReason.GATEWAY_OVERLOADED, "decision log reads: one runs and "
-                    + WAITING + " wait already; retry later").build());
-        }
+        reader.run(responses, () -> query.apply(history));
     }
 
     @Override
     public void close() {
-        reader.shutdownNow();
+        reader.close();
     }
 }

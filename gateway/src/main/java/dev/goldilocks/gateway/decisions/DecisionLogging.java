@@ -4,6 +4,7 @@ import dev.goldilocks.proto.v1.DecisionLogHealth;
 import dev.goldilocks.router.PolicySpec;
 import dev.goldilocks.store.DecisionHistory;
 import dev.goldilocks.store.DecisionLog;
+import dev.goldilocks.store.ExperimentStore;
 import dev.goldilocks.store.DecisionLogSettings;
 import dev.goldilocks.store.DecisionLogs;
 import dev.goldilocks.store.LogHealth;
@@ -90,6 +91,11 @@ public final class DecisionLogging implements AutoCloseable {
     /** The queries that read the log back; empty when it is off. */
     public Optional<DecisionHistory> history() {
         return log.history();
+    }
+
+    /** Experiments kept in the log's store; empty when the log is off. */
+    public Optional<ExperimentStore> experiments() {
+        return log.experiments();
     }
 
     public LogHealth health() {

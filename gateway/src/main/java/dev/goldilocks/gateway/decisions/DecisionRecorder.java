@@ -12,6 +12,7 @@ import dev.goldilocks.store.Decision;
 import dev.goldilocks.store.DecisionLog;
 import dev.goldilocks.store.Feedback;
 import dev.goldilocks.store.FeedbackReceipt;
+import dev.goldilocks.store.JudgeScore;
 import dev.goldilocks.store.LogHealth;
 import dev.goldilocks.store.ProbeScore;
 import dev.goldilocks.store.SettingsHash;
@@ -104,13 +105,19 @@ public final class DecisionRecorder implements AutoCloseable {
         return keepText;
     }
 
-    /** One decision row; a row the log refuses to build (a bug) costs that row only, never the request. */
-    void write(String requestId, Instant decidedAt, TrafficClass traffic, String unitId, DomainPrediction prediction,
-               RouteDecision decision, Decision.Serving serving, Decision.Timing timing, Decision.Usage usage,
-               Optional<Decision.Text> text) {
+    /**
+     * One decision row; a row the log refuses to build (a bug) costs that row only, never the request.
+     *
+     * @param experiment        the experiment the request was exposed to; "" for none
+     * @param armSettingsHash   the settings hash of the experiment arm's policy; "" for the configured policy's
+     */
+    void write(String requestId, Instant decidedAt, TrafficClass traffic, String unitId, String experiment,
+               String armSettingsHash, DomainPrediction prediction, RouteDecision decision, Decision.Serving serving,
+               Decision.Timing timing, Decision.Usage usage, Optional<Decision.Text> text) {
         try {
             log.record(new Decision(requestId, decidedAt, traffic, units.hash(unitId),
-                    new Decision.Assignment("", decision.arm(), decision.policy(), settingsHash(decision)),
+                    new Decision.Assignment(experiment, decision.arm(), decision.policy(),
+                            armSettingsHash.isEmpty() ? settingsHash(decision) : armSettingsHash),
                     new Decision.Classification(decision.domain(), decision.confidence(), prediction.scores()),
                     new Decision.Action(decision.distribution().asMap(), decision.chosenModel()),
                     serving, timing, usage, text));
@@ -125,6 +132,13 @@ public final class DecisionRecorder implements AutoCloseable {
                             OptionalDouble referenceLoglikPerByte) {
         if (enabled()) {
             log.record(new ProbeScore(requestId, Instant.now(), itemId, metric, score, referenceLoglikPerByte));
+        }
+    }
+
+    /** A judge model's score in [0, 1] of a client request's answer (an experiment's judged sample). */
+    public void judged(String requestId, String judgeModel, double score) {
+        if (enabled()) {
+            log.record(new JudgeScore(requestId, Instant.now(), judgeModel, score));
         }
     }
 

@@ -26,7 +26,9 @@ public final class DecisionTrace {
 
     private final DecisionRecorder recorder;
     private final TrafficClass traffic;
-    private final String unitId;
+    private volatile String unitId;
+    private volatile String experiment = "";
+    private volatile String settingsHash = "";
     private final String prompt;
     private final long receivedNanos;
     private final AtomicBoolean written = new AtomicBoolean();
@@ -56,6 +58,22 @@ public final class DecisionTrace {
         decision = d;
     }
 
+    /**
+     * The request is routed by an experiment: exposed to {@code name}'s arm (the decision names the arm), or, with
+     * {@code name} empty, by the policy of a stopped experiment's shipped arm.
+     *
+     * @param unit            the unit it was assigned by, as the log hashes it ("" when randomised by itself)
+     * @param armSettingsHash the hash of the arm's policy settings (they may differ from the configured ones)
+     */
+    public void experiment(String name, String unit, String armSettingsHash) {
+        if (recorder == null) {
+            return; // NONE is shared by every request of a gateway without a log: it keeps nothing
+        }
+        experiment = name;
+        unitId = unit;
+        settingsHash = armSettingsHash;
+    }
+
     /** The signed id of the model call now running (a fallback or an escalation issues another). */
     public void requestId(String id) {
         requestId = id;
@@ -83,7 +101,7 @@ public final class DecisionTrace {
                 && !route.getModel().equals(decision.model());
         String escalationReason = escalated && route.getReason().startsWith(decision.reason())
                 ? route.getReason().substring(decision.reason().length()).replaceFirst("^;\\s*", "") : "";
-        recorder.write(r.getRequestId(), decidedAt, traffic, unitId, prediction, decision,
+        recorder.write(r.getRequestId(), decidedAt, traffic, unitId, experiment, settingsHash, prediction, decision,
                 new Decision.Serving(route.getModel(), route.getFallback(), route.getFallbackReason(), escalated,
                         escalationReason, "OK"),
                 new Decision.Timing(r.getTiming().getTotalSeconds(),
@@ -102,7 +120,7 @@ public final class DecisionTrace {
         }
         long now = System.nanoTime();
         Route route = lastRoute;
-        recorder.write(requestId, decidedAt, traffic, unitId, prediction, decision,
+        recorder.write(requestId, decidedAt, traffic, unitId, experiment, settingsHash, prediction, decision,
                 new Decision.Serving("", route.getFallback(), route.getFallbackReason(), false, "",
                         error.getStatus().getCode().name()),
                 new Decision.Timing((now - receivedNanos) / NANOS,

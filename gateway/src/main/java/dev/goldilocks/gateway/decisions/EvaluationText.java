@@ -52,7 +52,8 @@ public final class EvaluationText {
                 e.getRecords());
     }
 
-    private static String num(double v) {
+    /** A figure for a table: four decimals, three significant digits when small, n/a when unknown. */
+    public static String num(double v) {
         if (Double.isNaN(v)) {
             return "n/a";
         }

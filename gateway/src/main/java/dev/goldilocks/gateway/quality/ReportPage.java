@@ -164,7 +164,8 @@ public final class ReportPage {
         return Math.abs(v) >= 0.01 || v == 0 ? String.format(Locale.ROOT, "%.3f", v) : String.format(Locale.ROOT, "%.2e", v);
     }
 
-    private static String esc(String s) {
+    /** {@code s} as HTML text or an attribute value. */
+    public static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

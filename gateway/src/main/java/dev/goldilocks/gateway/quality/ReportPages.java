@@ -20,15 +20,19 @@ public final class ReportPages {
     }
 
     /** @param keys the keys the admin API accepts; empty: no key needed */
-    public static void serve(MetricsEndpoint http, CachedReport report, List<ApiKey> keys) {
+    public static void serve(MetricsEndpoint http, CachedReport<ReportResponse> report, List<ApiKey> keys) {
         http.page("/report", page(report, keys, r -> MetricsEndpoint.Answer.ok("text/html; charset=utf-8",
                 ReportPage.html(r))));
         http.page("/report.json", page(report, keys, r -> MetricsEndpoint.Answer.ok("application/json",
                 ReportJson.of(r))));
     }
 
-    private static MetricsEndpoint.Page page(CachedReport report, List<ApiKey> keys,
-                                             Function<ReportResponse, MetricsEndpoint.Answer> render) {
+    /**
+     * A page answered from {@code report}, rendered by {@code render}, that asks for one of {@code keys} as the
+     * admin API does (none when there are no keys).
+     */
+    public static <T> MetricsEndpoint.Page page(CachedReport<T> report, List<ApiKey> keys,
+                                                Function<T, MetricsEndpoint.Answer> render) {
         return headers -> {
             if (!keys.isEmpty() && presentedKey(headers).flatMap(k -> ApiKey.find(keys, k)).isEmpty()) {
                 return CompletableFuture.completedFuture(new MetricsEndpoint.Answer(401, "text/plain; charset=utf-8",

@@ -5,6 +5,8 @@ import dev.goldilocks.common.grpc.Failures;
 import dev.goldilocks.common.logging.RateLimitedLog;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -31,6 +33,8 @@ public final class ApiKeyAuth implements ServerInterceptor {
 
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> X_API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
+    /** The name of the key a call came with (the experiment unit of a request without a unit id). */
+    private static final Context.Key<String> KEY_NAME = Context.key("goldilocks-api-key-name");
 
     private final List<ApiKey> keys;
     private final Map<String, RateLimiter> limiters;
@@ -72,7 +76,13 @@ public final class ApiKeyAuth implements ServerInterceptor {
                     + "' (" + match.ratePerSecond() + " requests per second) is exceeded; retry with backoff")
                     .retryAfter(Duration.ofSeconds(1)).build(), " '" + match.name() + "'");
         }
-        return next.startCall(call, headers);
+        return Contexts.interceptCall(Context.current().withValue(KEY_NAME, match.name()), call, headers, next);
+    }
+
+    /** The name of the API key the current call came with; "" when keys are not required. */
+    public static String currentKeyName() {
+        String name = KEY_NAME.get();
+        return name == null ? "" : name;
     }
 
     private static String presentedKey(Metadata headers) {

@@ -9,6 +9,9 @@ import dev.goldilocks.gateway.decisions.DecisionRecorder;
 import dev.goldilocks.gateway.decisions.DecisionTrace;
 import dev.goldilocks.gateway.dispatch.Dispatcher;
 import dev.goldilocks.gateway.dispatch.WorkerPools;
+import dev.goldilocks.gateway.experiments.ArmRoute;
+import dev.goldilocks.gateway.experiments.LiveExperiments;
+import dev.goldilocks.gateway.security.ApiKeyAuth;
 import dev.goldilocks.gateway.quality.Traffic;
 import dev.goldilocks.proto.v1.FeedbackRequest;
 import dev.goldilocks.proto.v1.FeedbackResponse;
@@ -66,17 +69,20 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
     private final BiConsumer<GenerateRequest, GenerateResponse> afterAnswer;
     private final long workerDeadlineMillis;
     private final RateLimitedLog operator;
+    private final LiveExperiments experiments;
 
     /**
      * @param afterAnswer called with each client request and its answer once the answer has been sent
      *                    (shadow sampling); never on the client's path
      * @param operator    where operator events (a fallback) are logged, rate-limited
      * @param decisions   the decision log: a row per generation request, feedback counted once across replicas
+     * @param experiments the running experiments, which route the client requests they expose
      */
     public GatewayService(GatewayConfig config, Router router, Outcomes outcomes, WorkerPools pools,
                           Dispatcher dispatcher, BiConsumer<GenerateRequest, GenerateResponse> afterAnswer,
-                          RateLimitedLog operator, DecisionRecorder decisions) {
+                          RateLimitedLog operator, DecisionRecorder decisions, LiveExperiments experiments) {
         this.operator = operator;
+        this.experiments = experiments;
         this.decisions = decisions;
         this.config = config;
         this.router = router;
@@ -138,7 +144,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         try {
             validator.check(request);
             refuseIfSaturated(request.getModel(), counted);
-            decision = decide(traffic, request.getPrompt(), request.getDomainHint(), request.getModel(), request.getPolicy());
+            decision = decide(traffic, request, trace);
             trace.routed(decision.prediction(), decision);
         } catch (StatusRuntimeException e) {
             client.onError(e);
@@ -304,6 +310,21 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
         }
         responses.onNext(out.build());
         responses.onCompleted();
+    }
+
+    /**
+     * Routes a generation request: a client's that neither pins a model nor asks for a policy is routed by the
+     * experiment that covers it, when one does (its arm goes into the route and the decision row).
+     */
+    private RouteDecision decide(Traffic traffic, GenerateRequest request, DecisionTrace trace) {
+        if (traffic != Traffic.CLIENT || !request.getModel().isEmpty() || !request.getPolicy().isEmpty()) {
+            return decide(traffic, request.getPrompt(), request.getDomainHint(), request.getModel(), request.getPolicy());
+        }
+        DomainPrediction prediction = router.predict(request.getPrompt(), request.getDomainHint());
+        outcomes.metrics().classified(prediction);
+        Optional<ArmRoute> arm = experiments.route(prediction, request.getUnitId(), ApiKeyAuth.currentKeyName());
+        arm.ifPresent(a -> trace.experiment(a.experiment(), a.unit(), a.settingsHash()));
+        return arm.map(a -> a.route(prediction)).orElseGet(() -> router.route(prediction, ""));
     }
 
     /** Routes a request; a client's prompt also feeds the drift signal (what the classifier made of it). */

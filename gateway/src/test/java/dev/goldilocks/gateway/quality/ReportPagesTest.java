@@ -39,7 +39,7 @@ class ReportPagesTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger builds = new AtomicInteger();
         try (MetricsEndpoint http = MetricsEndpoint.start(registry, "127.0.0.1", 0);
-             CachedReport report = new CachedReport(() -> {
+             CachedReport<ReportResponse> report = new CachedReport<>(() -> {
                  builds.incrementAndGet();
                  building.countDown();
                  await(release);
@@ -69,7 +69,7 @@ class ReportPagesTest {
     void withKeysConfiguredTheReportNeedsOneAndMetricsStayOpen() throws Exception {
         List<ApiKey> keys = List.of(new ApiKey("team", ApiKey.hash("s3cret"), 10));
         try (MetricsEndpoint http = MetricsEndpoint.start(MetricsEndpoint.newRegistry(), "127.0.0.1", 0);
-             CachedReport report = new CachedReport(ReportResponse::getDefaultInstance, 1000)) {
+             CachedReport<ReportResponse> report = new CachedReport<>(ReportResponse::getDefaultInstance, 1000)) {
             ReportPages.serve(http, report, keys);
             for (String page : List.of("/report", "/report.json")) {
                 assertThat(HTTP.send(get(http, page), HttpResponse.BodyHandlers.ofString()).statusCode())

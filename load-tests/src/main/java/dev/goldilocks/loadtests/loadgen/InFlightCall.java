@@ -11,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +26,7 @@ final class InFlightCall {
     private final long intendedNanos;
     private final long sendLagNanos;
     private final Consumer<RequestRecord> sink;
+    private final BiConsumer<String, Double> scored;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile ClientCallStreamObserver<GenerateRequest> call;
     private volatile boolean abandoned;
@@ -37,7 +39,8 @@ final class InFlightCall {
      * @param sentNanos     when it was sent
      */
     InFlightCall(int index, Prompt prompt, long runStartNanos, long intendedNanos, long sentNanos,
-                 Consumer<RequestRecord> sink) {
+                 Consumer<RequestRecord> sink, BiConsumer<String, Double> scored) {
+        this.scored = scored;
         this.index = index;
         this.prompt = prompt;
         this.runStartNanos = runStartNanos;
@@ -150,6 +153,9 @@ final class InFlightCall {
         // a success's own route is authoritative (a stream with no text chunk carries its route only there)
         Route seen = r != null ? r.getRoute() : route;
         double quality = r == null ? Double.NaN : prompt.score(r.getText()).orElse(Double.NaN);
+        if (!Double.isNaN(quality)) {
+            scored.accept(r.getRequestId(), quality);
+        }
         sink.accept(new RequestRecord(index, intendedNanos - runStartNanos, sendLagNanos, status, reason, message,
                 end - intendedNanos, ttft, tpot, r == null ? 0 : r.getUsage().getCompletionTokens(),
                 r == null ? 0 : r.getUsage().getCostUsd(), model, seen == null ? "" : seen.getPolicy(),

@@ -25,6 +25,7 @@ public final class LoadRun {
     private final GoldilocksGrpc.GoldilocksStub stub;
     private final RequestShape shape;
     private final long drainNanos;
+    private final FeedbackSender feedback;
 
     /**
      * @param drainSeconds how long to wait after the last send for outstanding calls before cancelling them
@@ -36,6 +37,12 @@ public final class LoadRun {
         this.stub = GoldilocksGrpc.newStub(channel);
         this.shape = shape;
         this.drainNanos = Math.round(drainSeconds * 1e9);
+        this.feedback = shape.feedback() ? new FeedbackSender(channel) : null;
+    }
+
+    /** What became of the feedback sent, when the shape sends it. */
+    public java.util.Optional<String> feedbackSummary() {
+        return java.util.Optional.ofNullable(feedback).map(FeedbackSender::summary);
     }
 
     /** The records of a run and its wall-clock span. */
@@ -50,7 +57,7 @@ public final class LoadRun {
         }
         GenerateRequest[] requests = new GenerateRequest[n];
         for (int i = 0; i < n; i++) {
-            requests[i] = shape.request(prompts.get(i));
+            requests[i] = shape.request(prompts.get(i), i);
         }
         RequestRecord[] records = new RequestRecord[n];
         CountDownLatch finished = new CountDownLatch(n);
@@ -64,6 +71,10 @@ public final class LoadRun {
                 calls[i] = new InFlightCall(i, prompts.get(i), start, due, System.nanoTime(), r -> {
                     records[slot] = r;
                     finished.countDown();
+                }, (requestId, score) -> {
+                    if (feedback != null) {
+                        feedback.send(requestId, score);
+                    }
                 });
                 send(calls[i], requests[i]);
             }
@@ -81,6 +92,9 @@ public final class LoadRun {
                     }
                 }
             }
+        }
+        if (feedback != null) {
+            feedback.awaitAnswers();
         }
         long end = Arrays.stream(records).mapToLong(r -> start + r.intendedNanos() + r.e2eNanos()).max().orElse(start);
         return new Records(List.of(records), end - start);

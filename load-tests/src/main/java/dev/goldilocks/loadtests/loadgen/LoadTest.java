@@ -53,8 +53,9 @@ public final class LoadTest {
         progress.printf("loadgen: %s at %.2f requests/s: %d requests over %.0f s...%n", label,
                 schedule.ratePerSecond(), schedule.size(), plan.durationSeconds());
         OptionalDouble cpuBefore = serverCpuSeconds.get();
-        LoadRun.Records records = new LoadRun(channel, plan.shape().withPolicy(policy), plan.drainSeconds())
-                .run(schedule, drawn);
+        LoadRun run = new LoadRun(channel, plan.shape().withPolicy(policy), plan.drainSeconds());
+        LoadRun.Records records = run.run(schedule, drawn);
+        run.feedbackSummary().ifPresent(f -> progress.printf("loadgen:   %s%n", f));
         OptionalDouble cpuAfter = serverCpuSeconds.get();
         StepResult result = StepResult.of(label, schedule, records, plan.slo());
         if (cpuBefore.isPresent() && cpuAfter.isPresent()) {

@@ -59,6 +59,14 @@ public final class TrafficOptions {
             + " budget: 32, or 6 for math items).")
     Integer maxNewTokens;
 
+    @Option(names = "--units", description = "Requests come from this many simulated users: each carries a"
+            + " unit_id (loadgen-user-K), the unit experiments assign (default: none).")
+    int units;
+
+    @Option(names = "--feedback", description = "Send each scored answer's quality (against its reference) to the"
+            + " gateway as the client's Feedback.")
+    boolean feedback;
+
     @Option(names = "--deadline", description = "Deadline of every call, seconds (default: ${DEFAULT-VALUE}).")
     double deadlineSeconds = 30;
 
@@ -124,7 +132,8 @@ public final class TrafficOptions {
             throw new IllegalArgumentException("--duration and --max-requests: must be positive");
         }
         RequestShape shape = new RequestShape(parse(Mode.class, "--mode", mode) == Mode.STREAM, Optional.ofNullable(model),
-                Optional.empty(), Optional.ofNullable(domainHint), Optional.ofNullable(maxNewTokens), deadlineSeconds);
+                Optional.empty(), Optional.ofNullable(domainHint), Optional.ofNullable(maxNewTokens), deadlineSeconds,
+                units, feedback);
         DomainMix domains = mix == null ? DomainMix.even(prompts.domains()) : DomainMix.parse(mix, prompts.domains());
         return new LoadPlan(rates, policies, a == Arrival.GAMMA && cv != null ? cv : 1, durationSeconds, maxRequests,
                 seed, domains, shape, drainSeconds != null ? drainSeconds : deadlineSeconds, slo());
@@ -147,6 +156,12 @@ public final class TrafficOptions {
         setup.put("max new tokens", s.maxNewTokens().map(String::valueOf).orElse("each prompt's own (32; math 6)"));
         setup.put("domain hint", s.domainHint().orElse("none: the router classifies"));
         s.model().ifPresent(m -> setup.put("pinned model", m));
+        if (s.units() > 0) {
+            setup.put("units", s.units() + " simulated users (unit_id loadgen-user-K)");
+        }
+        if (s.feedback()) {
+            setup.put("feedback", "each scored answer's quality sent as the client's Feedback");
+        }
         setup.put("deadline (s)", s.deadlineSeconds());
         setup.put("seed", plan.seed());
         return setup;

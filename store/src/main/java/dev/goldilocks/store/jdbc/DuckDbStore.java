@@ -115,6 +115,11 @@ public final class DuckDbStore implements Store {
     }
 
     @Override
+    public void lockExperiments(Connection connection) {
+        // DuckDB's file lock already keeps every other process out
+    }
+
+    @Override
     public synchronized void close() {
         if (database != null) {
             try {

@@ -17,6 +17,8 @@ public final class PostgresStore implements Store {
 
     /** Arbitrary, fixed: the advisory lock every replica takes while it migrates. */
     private static final long MIGRATION_LOCK = 0x60_1d_11_0c_5L;
+    /** Arbitrary, fixed: the advisory lock a replica holds while it changes experiments. */
+    private static final long EXPERIMENT_LOCK = 0x60_1d_11_0c_6L;
 
     private final String url;
     private final Properties properties = new Properties();
@@ -86,6 +88,13 @@ public final class PostgresStore implements Store {
     public void lockSchema(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+        }
+    }
+
+    @Override
+    public void lockExperiments(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("SELECT pg_advisory_xact_lock(" + EXPERIMENT_LOCK + ")");
         }
     }
 

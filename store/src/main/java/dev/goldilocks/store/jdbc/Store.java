@@ -32,6 +32,12 @@ public interface Store extends AutoCloseable {
     /** Holds, until the current transaction ends, a lock that keeps other processes from migrating at once. */
     void lockSchema(Connection connection) throws SQLException;
 
+    /**
+     * Holds, until the current transaction ends, a lock that keeps other processes from changing experiments at
+     * once (threads of this process are kept apart by the caller).
+     */
+    void lockExperiments(Connection connection) throws SQLException;
+
     @Override
     void close();
 }

@@ -1,6 +1,7 @@
 package dev.goldilocks.store.jdbc;
 
 import dev.goldilocks.store.Decision;
+import dev.goldilocks.store.JudgeScore;
 import dev.goldilocks.store.ProbeScore;
 import dev.goldilocks.store.ShadowJudgement;
 import java.time.Instant;
@@ -45,8 +46,12 @@ public final class Tables {
             "request_id", "scored_at", "item_id", "metric", "score", "reference_loglik_per_byte"), p -> new Object[] {
                 p.requestId(), utc(p.time()), p.itemId(), p.metric(), p.score(), orNull(p.referenceLoglikPerByte())});
 
+    public static final Table<JudgeScore> JUDGE_SCORE = new Table<>("judge_score", List.of(
+            "request_id", "judged_at", "judge_model", "score"), j -> new Object[] {
+                j.requestId(), utc(j.time()), j.judgeModel(), j.score()});
+
     /** Every table the writer appends to, for the check that the schema matches. */
-    public static final List<Table<?>> ALL = List.of(DECISION, SHADOW_JUDGEMENT, PROBE_SCORE);
+    public static final List<Table<?>> ALL = List.of(DECISION, SHADOW_JUDGEMENT, PROBE_SCORE, JUDGE_SCORE);
 
     /**
      * Text from outside (a prompt, an answer, a client's label) as every store takes it: PostgreSQL's TEXT
