@@ -8,10 +8,12 @@
 #   load-tests/run.sh capacity [OPTIONS]   the all-in-one's capacity curve, generic-only against specialist-by-domain
 #                                   (about 15 minutes; --duration 5 --rates 4,16,64 for a quick check; --help)
 #   load-tests/run.sh openai        latency the OpenAI-compatible HTTP surface adds over the gRPC API
+#   load-tests/run.sh hop [OPTIONS] what a hop costs: raw grpc-java echo, worker (echo model), gateway; unary and
+#                                   streaming, 1 and 64 in flight (--quick: a short run; --jfr: profiles; see HopBenchmark)
 # GOLDILOCKS_DEVICE=cuda:0 runs the models on that GPU (builds with -Pcuda; batching benchmark only).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-name=${1:?usage: load-tests/run.sh foundation|router|batching|decision-log|capacity|openai}
+name=${1:?usage: load-tests/run.sh foundation|router|batching|decision-log|capacity|openai|hop}
 shift
 case "$name" in
   foundation) main=dev.goldilocks.loadtests.FoundationBenchmark ;;
@@ -20,6 +22,7 @@ case "$name" in
   decision-log) main=dev.goldilocks.loadtests.DecisionLogBenchmark ;;
   capacity) main=dev.goldilocks.loadtests.loadgen.CapacityCommand ;;
   openai) main=dev.goldilocks.loadtests.OpenAiOverheadBenchmark ;;
+  hop) main=dev.goldilocks.loadtests.hop.HopBenchmark ;;
   *) echo "unknown benchmark: $name" >&2; exit 2 ;;
 esac
 device=${GOLDILOCKS_DEVICE:-cpu}

@@ -57,7 +57,8 @@ public final class RouterBenchmark {
         report.write(results.resolve("router.md"));
     }
 
-    private static List<String> sixtyFourTokenPrompts(List<String> prompts) throws Exception {
+    /** Each prompt repeated and cut to exactly 64 MiniLM tokens ([CLS] and [SEP] included). */
+    public static List<String> sixtyFourTokenPrompts(List<String> prompts) throws Exception {
         try (ai.djl.huggingface.tokenizers.HuggingFaceTokenizer t = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer
                 .newInstance(RouterBenchmark.class.getResourceAsStream("/all-minilm-l6-v2-q-tokenizer.json"),
                         java.util.Map.of("addSpecialTokens", "false"))) {

@@ -1,0 +1,117 @@
+package dev.goldilocks.loadtests.hop;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * How paths are measured side by side. Latency: one call in flight, the paths taking turns in rounds so that
+ * a machine that gets busier or quieter during the run shifts every path alike. Throughput: a closed loop of
+ * many calls in flight (a call that ends starts the next), the paths taking turns in rounds too.
+ */
+final class Runs {
+
+    private Runs() {
+    }
+
+    /** Calls every path {@code warmUp} times (times its share), unmeasured: the JIT and the connections. */
+    static void warmUp(List<Probe> probes, int warmUp) {
+        for (Probe probe : probes) {
+            int n = Math.max(1, (int) (warmUp * probe.share()));
+            for (int i = 0; i < n; i++) {
+                probe.blocking().run();
+            }
+        }
+    }
+
+    /** {@code calls} calls of each path (times its share), one at a time, in {@code rounds} turns. */
+    static void latency(List<Probe> probes, Map<Probe, PathResult> results, int calls, int rounds) {
+        for (int round = 0; round < rounds; round++) {
+            for (Probe probe : probes) {
+                int n = Math.max(1, (int) (calls * probe.share() / rounds));
+                PathResult result = results.get(probe);
+                Usage start = Usage.now();
+                for (int i = 0; i < n; i++) {
+                    long t0 = System.nanoTime();
+                    try {
+                        probe.blocking().run();
+                    } catch (RuntimeException e) {
+                        result.failed(e);
+                        continue;
+                    }
+                    result.latency.recordValue(System.nanoTime() - t0);
+                }
+                result.add(Usage.now().since(start));
+            }
+        }
+    }
+
+    /**
+     * Every path with {@code inFlight} calls in flight, taking turns in {@code rounds} rounds of
+     * {@code seconds / rounds} each (after a first, unmeasured turn of {@code warmUpSeconds} each): the calls
+     * that ended OK per second of measured time, and what they cost.
+     */
+    static void throughput(List<Probe> probes, Map<Probe, PathResult> results, int inFlight, double warmUpSeconds,
+                           double seconds, int rounds) throws InterruptedException {
+        for (Probe probe : probes) {
+            closedLoop(probe, new PathResult(), inFlight, warmUpSeconds);
+        }
+        Map<Probe, Long> nanos = new java.util.HashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (Probe probe : probes) {
+                nanos.merge(probe, closedLoop(probe, results.get(probe), inFlight, seconds / rounds), Long::sum);
+            }
+        }
+        probes.forEach(p -> results.get(p).requestsPerSecond = results.get(p).throughputCalls / (nanos.get(p) / 1e9));
+    }
+
+    /**
+     * {@code inFlight} calls of the path kept in flight for {@code seconds}: adds the calls that ended OK in
+     * that time and what they cost to {@code result}, waits for the rest to end, and returns the time measured.
+     */
+    static long closedLoop(Probe probe, PathResult result, int inFlight, double seconds) throws InterruptedException {
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicBoolean measuring = new AtomicBoolean(true);
+        AtomicLong completed = new AtomicLong();
+        AtomicInteger outstanding = new AtomicInteger();
+        CountDownLatch drained = new CountDownLatch(1);
+        Runnable[] next = new Runnable[1];
+        next[0] = () -> {
+            outstanding.incrementAndGet();
+            probe.start(failure -> {
+                if (failure != null) {
+                    result.failed(failure);
+                } else if (measuring.get()) {
+                    completed.incrementAndGet();
+                }
+                if (running.get()) {
+                    next[0].run();
+                }
+                if (outstanding.decrementAndGet() == 0 && !running.get()) {
+                    drained.countDown();
+                }
+            });
+        };
+        Usage start = Usage.now();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < inFlight; i++) {
+            next[0].run();
+        }
+        Thread.sleep((long) (seconds * 1000));
+        measuring.set(false);
+        long elapsed = System.nanoTime() - t0;
+        Usage used = Usage.now().since(start);
+        running.set(false);
+        if (outstanding.get() > 0 && !drained.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(probe.name() + ": calls still outstanding 60 s after the run");
+        }
+        result.throughputCalls += completed.get();
+        result.throughputCpuNanos += used.cpuNanos;
+        result.throughputAllocatedBytes += used.allocatedBytes;
+        return elapsed;
+    }
+}
