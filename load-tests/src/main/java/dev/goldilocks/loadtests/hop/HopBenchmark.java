@@ -2,14 +2,9 @@ package dev.goldilocks.loadtests.hop;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.goldilocks.gateway.AllInOne;
-import dev.goldilocks.gateway.GatewayServer;
-import dev.goldilocks.gateway.config.DispatchSettings;
-import dev.goldilocks.gateway.config.GatewayConfig;
-import dev.goldilocks.gateway.config.ModelLimitSettings;
-import dev.goldilocks.gateway.security.ApiKey;
 import dev.goldilocks.loadtests.Report;
 import dev.goldilocks.loadtests.RouterBenchmark;
+import dev.goldilocks.proto.v1.FinishReason;
 import dev.goldilocks.proto.v1.GenerateRequest;
 import dev.goldilocks.proto.v1.GenerateResponse;
 import dev.goldilocks.proto.v1.GenerationParams;
@@ -27,6 +22,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,28 +36,38 @@ import org.HdrHistogram.Histogram;
  * The cost of a hop, side by side in one run on loopback (issue 16 item 1): a raw grpc-java echo service with
  * our server defaults (the floor), a worker serving an echo model (which computes nothing), and a gateway in
  * front of it, with a domain hint and with the classifier on 64-token prompts; each at one call in flight
- * (p50, p99) and at many (requests per second), unary and streaming. Then the math specialist's short
- * generation through the worker against its own model steps called in a loop. With --jfr, a Java Flight
- * Recorder profile of each path, summarized per call.
+ * (p50, p99) and at many (requests per second), unary and streaming. The servers run in a process of their
+ * own ({@link HopServers}), the client here; with {@code --compare NAME=JAR}, the servers of other builds run
+ * beside them and their worker and gateway are measured in the same rounds (run.sh's --baseline builds them).
+ * Then the math specialist's short generation through the worker against its own model steps called in a
+ * loop. With --jfr, a Java Flight Recorder profile of each path's servers, summarized per call.
  *
  * <pre>load-tests/run.sh hop [--calls 10000] [--warmup 2000] [--rounds 10] [--seconds 5] [--in-flight 64]
- *                        [--jfr] [--quick] [--no-model] [--no-classifier]</pre>
+ *                        [--jfr] [--quick] [--no-model] [--no-classifier] [--baseline REV[,REV...]]</pre>
  */
 public final class HopBenchmark {
 
-    private static final String API_KEY = "hop-benchmark-key";
     private static final int NEW_TOKENS = 4;
     private static final String MATH_PROMPT = "What is 21 + 34?";
     private static final long DEADLINE_SECONDS = 30;
     /** A profile records at least this long: JFR takes a few hundred CPU samples a second here. */
     private static final double JFR_SECONDS = 10;
+    private static final String THIS_BUILD = "this build";
+
+    /** The paths, by role. */
+    static final String RAW = "raw";
+    static final String RAW_WORKER = "raw-worker";
+    static final String WORKER = "worker";
+    static final String GATEWAY = "gateway";
+    static final String LEXICAL = "lexical";
+    static final String MINILM = "minilm";
 
     private HopBenchmark() {
     }
 
-    /** The run's knobs. */
+    /** The run's knobs; {@code compare} maps a build's name to its load-tests jar. */
     record Settings(int calls, int warmUp, int rounds, double seconds, int inFlight, boolean jfr, boolean model,
-                    boolean classifier) {
+                    boolean classifier, Map<String, Path> compare) {
         static Settings parse(String[] args) {
             int calls = 10_000;
             int warmUp = 2_000;
@@ -70,6 +77,7 @@ public final class HopBenchmark {
             boolean jfr = false;
             boolean model = true;
             boolean classifier = true;
+            Map<String, Path> compare = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--calls" -> calls = Integer.parseInt(args[++i]);
@@ -80,6 +88,10 @@ public final class HopBenchmark {
                     case "--jfr" -> jfr = true;
                     case "--no-model" -> model = false;
                     case "--no-classifier" -> classifier = false;
+                    case "--compare" -> {
+                        String[] build = args[++i].split("=", 2);
+                        compare.put(build[0], Path.of(build[1]));
+                    }
                     case "--quick" -> {
                         calls = 2_000;
                         warmUp = 500;
@@ -88,10 +100,10 @@ public final class HopBenchmark {
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + "; known: --calls N --warmup N --rounds N --seconds S --in-flight N --jfr --quick --no-model"
-                            + " --no-classifier");
+                            + " --no-classifier --compare NAME=LOAD_TESTS_JAR");
                 }
             }
-            return new Settings(calls, warmUp, rounds, seconds, inFlight, jfr, model, classifier);
+            return new Settings(calls, warmUp, rounds, seconds, inFlight, jfr, model, classifier, compare);
         }
     }
 
@@ -103,18 +115,19 @@ public final class HopBenchmark {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("settings", settings);
         json.put("cores", Runtime.getRuntime().availableProcessors());
-        try (RawEcho raw = RawEcho.start();
-             AllInOne all = AllInOne.start(models, "127.0.0.1", 0, -1, new AllInOne.Options(0, 0, -1).withEcho())) {
-            GatewayServer gateway = GatewayServer.start(gatewayConfig(all.gatewayConfig()));
-            try {
-                Paths paths = new Paths(raw.port(), all.specialistWorkerPort(), gateway.port(), models);
-                try {
-                    hops(paths, settings, report, json, results);
-                } finally {
-                    paths.close();
-                }
-            } finally {
-                gateway.close();
+        Map<String, Path> builds = new LinkedHashMap<>();
+        builds.put(THIS_BUILD, Path.of(HopBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        builds.putAll(settings.compare());
+        List<Paths> paths = new ArrayList<>();
+        try {
+            for (Map.Entry<String, Path> build : builds.entrySet()) {
+                paths.add(new Paths(ServerProcess.start(build.getKey(), build.getValue(), models)));
+            }
+            Prompts prompts = Prompts.choose(paths.get(0), models);
+            hops(paths, prompts, settings, report, json, results);
+        } finally {
+            for (Paths p : paths) {
+                p.close();
             }
         }
         if (settings.model()) {
@@ -124,60 +137,44 @@ public final class HopBenchmark {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(results.resolve("hop.json").toFile(), json);
     }
 
-    /**
-     * The all-in-one's own gateway settings (its routing, limits and prices) with an API key, as a production
-     * gateway has, and each model's adaptive concurrency limit (gradient2, the default algorithm) held at 256,
-     * so that no call is refused at the benchmark's load: the run measures the path, not the limiter's choice.
-     */
-    private static GatewayConfig gatewayConfig(GatewayConfig allInOne) {
-        return allInOne.withPort(0).withMetricsPort(-1)
-                .withApiKeys(List.of(new ApiKey("hop-benchmark", ApiKey.hash(API_KEY), 1e6)))
-                .withDispatch(DispatchSettings.defaults().withModelLimit(
-                        new ModelLimitSettings(ModelLimitSettings.GRADIENT2, 256, 256, 256)));
+    /** 64-token prompts of the held-out routing set: the first the lexical tier answers, the first that needs MiniLM. */
+    private record Prompts(String lexical, String lexicalRoute, String embedding, String embeddingRoute) {
+        static Prompts choose(Paths paths, Path models) throws Exception {
+            String lexical = null;
+            String embedding = null;
+            String lexicalRoute = null;
+            String embeddingRoute = null;
+            for (String prompt : RouterBenchmark.sixtyFourTokenPrompts(LabelledPrompt.read(
+                    models.resolve("routing/test.jsonl")).stream().map(LabelledPrompt::prompt).toList())) {
+                GenerateResponse r = paths.gateway().generate(request(prompt, ""));
+                String route = r.getRoute().getModel() + " (" + r.getRoute().getReason() + ")";
+                if (lexical == null && r.getRoute().getReason().startsWith("lexical tier")) {
+                    lexical = prompt;
+                    lexicalRoute = route;
+                } else if (embedding == null && r.getRoute().getReason().startsWith("MiniLM")) {
+                    embedding = prompt;
+                    embeddingRoute = route;
+                }
+                if (lexical != null && embedding != null) {
+                    return new Prompts(lexical, lexicalRoute, embedding, embeddingRoute);
+                }
+            }
+            throw new IllegalStateException("no 64-token routing prompt answered by each tier of the classifier");
+        }
     }
 
-    /** The channels and calls of every path. */
+    /** One build's servers, the channels to them and the calls of every path. */
     private static final class Paths implements AutoCloseable {
+        final ServerProcess servers;
         final ManagedChannel raw;
         final ManagedChannel worker;
         final ManagedChannel gateway;
-        final String lexicalPrompt;
-        final String embeddingPrompt;
-        final String lexicalRoute;
-        final String embeddingRoute;
 
-        Paths(int rawPort, int workerPort, int gatewayPort, Path models) throws Exception {
-            raw = channel(rawPort);
-            worker = channel(workerPort);
-            gateway = channel(gatewayPort);
-            // 64-token prompts of the held-out routing set: the first the lexical tier answers, the first that
-            // needs MiniLM, as the gateway routes them
-            String lexical = null;
-            String embedding = null;
-            String lexicalReason = null;
-            String embeddingReason = null;
-            List<String> prompts = RouterBenchmark.sixtyFourTokenPrompts(LabelledPrompt.read(
-                    models.resolve("routing/test.jsonl")).stream().map(LabelledPrompt::prompt).toList());
-            for (String prompt : prompts) {
-                GenerateResponse r = gateway().generate(request(prompt, ""));
-                if (lexical == null && r.getRoute().getReason().startsWith("lexical tier")) {
-                    lexical = prompt;
-                    lexicalReason = r.getRoute().getModel() + " (" + r.getRoute().getReason() + ")";
-                } else if (embedding == null && r.getRoute().getReason().startsWith("MiniLM")) {
-                    embedding = prompt;
-                    embeddingReason = r.getRoute().getModel() + " (" + r.getRoute().getReason() + ")";
-                }
-                if (lexical != null && embedding != null) {
-                    break;
-                }
-            }
-            if (lexical == null || embedding == null) {
-                throw new IllegalStateException("no 64-token routing prompt answered by each tier of the classifier");
-            }
-            lexicalPrompt = lexical;
-            embeddingPrompt = embedding;
-            lexicalRoute = lexicalReason;
-            embeddingRoute = embeddingReason;
+        Paths(ServerProcess servers) {
+            this.servers = servers;
+            raw = channel(servers.rawPort);
+            worker = channel(servers.workerPort);
+            gateway = channel(servers.gatewayPort);
         }
 
         private static ManagedChannel channel(int port) {
@@ -190,58 +187,61 @@ public final class HopBenchmark {
                     .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
         }
 
-        GoldilocksGrpc.GoldilocksStub gatewayAsync() {
-            return GoldilocksGrpc.newStub(gateway).withInterceptors(key())
-                    .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
-        }
-
         private static io.grpc.ClientInterceptor key() {
             Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), API_KEY);
+            headers.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), HopServers.API_KEY);
             return MetadataUtils.newAttachHeadersInterceptor(headers);
         }
 
-        /** Every path in one mode: unary (the whole answer in one message) or streaming. */
-        List<Probe> probes(boolean streaming, boolean classifier) {
+        /**
+         * This build's paths in one mode, unary (the whole answer in one message) or streaming: the raw echo's
+         * and the classifier's only for {@code everything} (this build), the worker and the gateway for every build.
+         */
+        List<Probe> probes(boolean streaming, boolean everything, boolean classifier, Prompts prompts, String suffix) {
             GenerateRequest hinted = request(MATH_PROMPT, "math");
             WorkerGenerateRequest direct = WorkerGenerateRequest.newBuilder().setModel("math-specialist")
                     .setPrompt(MATH_PROMPT).setParams(GenerationParams.newBuilder().setMaxNewTokens(NEW_TOKENS)).build();
             List<Probe> probes = new ArrayList<>();
-            probes.add(publicApi(streaming ? "raw echo, GenerateStream" : "raw echo, Generate", 1, raw, hinted,
-                    streaming, false));
-            probes.add(new Probe("raw echo, worker API Generate", 1,
-                    () -> WorkerGrpc.newBlockingStub(raw).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-                            .generate(direct).forEachRemaining(c -> { }),
-                    o -> WorkerGrpc.newStub(raw).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-                            .generate(direct, cast(o))));
-            probes.add(new Probe("client -> worker (echo)", 1,
-                    () -> WorkerGrpc.newBlockingStub(worker).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-                            .generate(direct).forEachRemaining(c -> { }),
-                    o -> WorkerGrpc.newStub(worker).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-                            .generate(direct, cast(o))));
-            probes.add(publicApi("client -> gateway -> worker, domain hint", 1, gateway, hinted, streaming, true));
-            if (classifier) {
-                probes.add(publicApi("the same, classified by the lexical tier (64 tokens)", 1, gateway,
-                        request(lexicalPrompt, ""), streaming, true));
-                probes.add(publicApi("the same, classified by MiniLM (64 tokens)", 0.1, gateway,
-                        request(embeddingPrompt, ""), streaming, true));
+            if (everything) {
+                probes.add(publicApi(streaming ? "raw echo, GenerateStream" : "raw echo, Generate", RAW, 1, raw,
+                        hinted, streaming, false));
+                probes.add(workerApi("raw echo, worker API Generate", RAW_WORKER, raw, direct));
+            }
+            probes.add(workerApi("client -> worker (echo)" + suffix, WORKER, worker, direct));
+            probes.add(publicApi("client -> gateway -> worker, domain hint" + suffix, GATEWAY, 1, gateway, hinted,
+                    streaming, true));
+            if (everything && classifier) {
+                probes.add(publicApi("the same, classified by the lexical tier (64 tokens)", LEXICAL, 1, gateway,
+                        request(prompts.lexical(), ""), streaming, true));
+                probes.add(publicApi("the same, classified by MiniLM (64 tokens)", MINILM, 0.1, gateway,
+                        request(prompts.embedding(), ""), streaming, true));
             }
             return probes;
         }
 
-        private Probe publicApi(String name, double share, ManagedChannel channel, GenerateRequest request,
+        private Probe workerApi(String name, String role, ManagedChannel channel, WorkerGenerateRequest request) {
+            return new Probe(name, role, servers.build, servers, 1,
+                    () -> WorkerGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                            .generate(request).forEachRemaining(c -> { }),
+                    o -> WorkerGrpc.newStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                            .generate(request, cast(o)));
+        }
+
+        private Probe publicApi(String name, String role, double share, ManagedChannel channel, GenerateRequest request,
                                 boolean streaming, boolean keyed) {
-            return new Probe(name, share, () -> {
-                GoldilocksGrpc.GoldilocksBlockingStub stub = keyed ? gateway()
-                        : GoldilocksGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+            return new Probe(name, role, servers.build, servers, share, () -> {
+                GoldilocksGrpc.GoldilocksBlockingStub stub = GoldilocksGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+                stub = keyed ? stub.withInterceptors(key()) : stub;
                 if (streaming) {
                     stub.generateStream(request).forEachRemaining(c -> { });
                 } else {
                     stub.generate(request);
                 }
             }, o -> {
-                GoldilocksGrpc.GoldilocksStub stub = keyed ? gatewayAsync()
-                        : GoldilocksGrpc.newStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+                GoldilocksGrpc.GoldilocksStub stub = GoldilocksGrpc.newStub(channel)
+                        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+                stub = keyed ? stub.withInterceptors(key()) : stub;
                 if (streaming) {
                     stub.generateStream(request, cast(o));
                 } else {
@@ -255,12 +255,13 @@ public final class HopBenchmark {
             for (ManagedChannel c : List.of(raw, worker, gateway)) {
                 c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
+            servers.close();
         }
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> io.grpc.stub.StreamObserver<T> cast(io.grpc.stub.StreamObserver<Object> observer) {
-        return (io.grpc.stub.StreamObserver<T>) (io.grpc.stub.StreamObserver<?>) observer;
+    private static <T> StreamObserver<T> cast(StreamObserver<Object> observer) {
+        return (StreamObserver<T>) (StreamObserver<?>) observer;
     }
 
     private static GenerateRequest request(String prompt, String hint) {
@@ -268,30 +269,38 @@ public final class HopBenchmark {
                 .setParams(GenerationParams.newBuilder().setMaxNewTokens(NEW_TOKENS)).build();
     }
 
-    private static void hops(Paths paths, Settings s, Report report, Map<String, Object> json, Path results)
-            throws Exception {
-        report.section("What runs", "One process, loopback, plaintext. *raw echo*: a trivial grpc-java service with"
-                + " the public API's and the worker API's messages, served with our server defaults (GrpcServers: the"
-                + " bounded handler executor, limits, keepalive, health, reflection), answering on the handler thread."
-                + " *worker (echo)*: the all-in-one's specialists worker hosting echo models (kind: echo: validation,"
-                + " the model's queue and thread, metrics, timing; nothing computed). *gateway*: a gateway with the"
-                + " all-in-one's settings and an API key, the models' adaptive concurrency limit held at 256 so that"
-                + " nothing is refused; a domain hint skips classification, the 64-token prompts go through the"
-                + " classifier (lexical tier: " + paths.lexicalRoute + "; MiniLM: " + paths.embeddingRoute + ")."
+    private static void hops(List<Paths> builds, Prompts prompts, Settings s, Report report, Map<String, Object> json,
+                             Path results) throws Exception {
+        report.section("What runs", "Loopback, plaintext; the servers in a process of their own (one per build),"
+                + " the client in another. *raw echo*: a trivial grpc-java service with the public API's and the"
+                + " worker API's messages, served with our server defaults (GrpcServers: the bounded handler executor,"
+                + " limits, keepalive, health, reflection), answering on the handler thread. *worker (echo)*: the"
+                + " all-in-one's specialists worker hosting echo models (kind: echo: validation, the model's queue"
+                + " and thread, metrics, timing; nothing computed). *gateway*: a gateway with the all-in-one's"
+                + " settings and an API key, the models' adaptive concurrency limit held at 256 so that nothing is"
+                + " refused; a domain hint skips classification, the 64-token prompts go through the classifier"
+                + " (lexical tier: " + prompts.lexicalRoute() + "; MiniLM: " + prompts.embeddingRoute() + ")."
                 + " Every call asks for " + NEW_TOKENS + " new tokens and has a " + DEADLINE_SECONDS + " s deadline."
                 + " The worker API has only a streamed Generate: the worker rows are that call in both modes, read"
-                + " to its end.\n\n"
+                + " to its end." + (builds.size() > 1 ? " Builds compared: " + builds.stream().map(b -> b.servers.build)
+                .toList() + " (each with its own servers; the raw echo and the classifier paths are this build's)."
+                : "") + "\n\n"
                 + "One call in flight: " + s.warmUp() + " warm-up calls per path, then " + s.calls() + " (MiniLM: a tenth),"
                 + " the paths taking turns in " + s.rounds() + " rounds. Many in flight: " + s.inFlight() + " calls kept"
                 + " in flight (a call that ends starts the next): each path 1 s unmeasured, then " + s.seconds() + " s"
-                + " counted in " + s.rounds() + " turns."
-                + " *CPU per call* is this process's CPU time (client, servers, JIT and GC) divided by the calls, and"
-                + " *allocated per call* the bytes its threads allocated: unlike latency, neither depends much on what"
-                + " else runs on the machine.");
+                + " counted in " + s.rounds() + " turns. *Server CPU per call* is the servers' process CPU time"
+                + " divided by the calls, and *server KB per call* the bytes its threads allocated: unlike latency,"
+                + " neither depends much on what else runs on the machine. The client's own cost is the same for"
+                + " every path and is left out.");
         Map<String, Object> modes = new LinkedHashMap<>();
         for (boolean streaming : new boolean[] {false, true}) {
             String mode = streaming ? "streaming" : "unary";
-            List<Probe> probes = paths.probes(streaming, s.classifier());
+            List<Probe> probes = new ArrayList<>();
+            for (Paths paths : builds) {
+                boolean self = paths == builds.get(0);
+                probes.addAll(paths.probes(streaming, self, s.classifier(), prompts,
+                        builds.size() > 1 ? " [" + paths.servers.build + "]" : ""));
+            }
             Map<Probe, PathResult> measured = new LinkedHashMap<>();
             probes.forEach(p -> measured.put(p, new PathResult()));
             Runs.warmUp(probes, s.warmUp());
@@ -299,9 +308,9 @@ public final class HopBenchmark {
             Runs.throughput(probes, measured, s.inFlight(), 1, s.seconds(), s.rounds());
             table(report, mode, measured, s.inFlight());
             modes.put(mode, toJson(measured));
-            json.put("targets_" + mode, targets(report, mode, new ArrayList<>(measured.values())));
+            json.put("targets_" + mode, targets(report, mode, measured));
             if (s.jfr()) {
-                profile(report, mode, probes, s, results);
+                profile(report, mode, probes, builds, s, results);
             }
         }
         json.put("modes", modes);
@@ -310,8 +319,8 @@ public final class HopBenchmark {
     private static void table(Report report, String mode, Map<Probe, PathResult> measured, int inFlight) {
         PathResult floor = measured.values().iterator().next();
         report.section("Latency and throughput, " + mode, "");
-        report.header("path", "p50 µs", "p99 µs", "CPU µs per call", "KB allocated per call",
-                "requests/s at " + inFlight + " in flight", "share of the raw echo's", "CPU µs per call there",
+        report.header("path", "p50 µs", "p99 µs", "server CPU µs per call", "server KB per call",
+                "requests/s at " + inFlight + " in flight", "share of the raw echo's", "server CPU µs per call there",
                 "failed calls");
         measured.forEach((probe, r) -> report.row(probe.name(), f0(r.p50Micros()), f0(r.p99Micros()),
                 f0(r.cpuMicrosPerCall()), f1(r.kilobytesPerCall()), f0(r.requestsPerSecond),
@@ -319,15 +328,18 @@ public final class HopBenchmark {
                 r.errors.isEmpty() ? "0" : r.errors.toString()));
     }
 
-    /**
-     * The issue's targets as ratios of this run's own floors: results in the order of {@link Paths#probes}
-     * (raw public API, raw worker API, worker, gateway with a hint, ...).
-     */
-    private static List<Map<String, Object>> targets(Report report, String mode, List<PathResult> r) {
-        PathResult rawPublic = r.get(0);
-        PathResult rawWorker = r.get(1);
-        PathResult worker = r.get(2);
-        PathResult gateway = r.get(3);
+    /** The issue's targets as ratios of this run's own floors, for this build. */
+    private static List<Map<String, Object>> targets(Report report, String mode, Map<Probe, PathResult> measured) {
+        Map<String, PathResult> self = new LinkedHashMap<>();
+        measured.forEach((probe, r) -> {
+            if (probe.build().equals(THIS_BUILD)) {
+                self.put(probe.role(), r);
+            }
+        });
+        PathResult rawPublic = self.get(RAW);
+        PathResult rawWorker = self.get(RAW_WORKER);
+        PathResult worker = self.get(WORKER);
+        PathResult gateway = self.get(GATEWAY);
         List<Map<String, Object>> out = new ArrayList<>();
         report.section("Targets, " + mode, "A raw hop is the raw echo's latency for the same call (the worker API's"
                 + " Generate for the worker, the public API's call for the gateway).");
@@ -355,17 +367,19 @@ public final class HopBenchmark {
         Map<String, Object> out = new LinkedHashMap<>();
         measured.forEach((probe, r) -> {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("role", probe.role());
+            m.put("build", probe.build());
             m.put("calls", r.latency.getTotalCount());
             m.put("p50_us", r.p50Micros());
             m.put("p90_us", r.latency.getValueAtPercentile(90) / 1e3);
             m.put("p99_us", r.p99Micros());
             m.put("mean_us", r.latency.getMean() / 1e3);
-            m.put("cpu_us_per_call", r.cpuMicrosPerCall());
-            m.put("kb_allocated_per_call", r.kilobytesPerCall());
+            m.put("server_cpu_us_per_call", r.cpuMicrosPerCall());
+            m.put("server_kb_allocated_per_call", r.kilobytesPerCall());
             m.put("requests_per_second", r.requestsPerSecond);
             m.put("throughput_calls", r.throughputCalls);
-            m.put("throughput_cpu_us_per_call", r.throughputCpuMicrosPerCall());
-            m.put("throughput_kb_allocated_per_call", r.throughputKilobytesPerCall());
+            m.put("throughput_server_cpu_us_per_call", r.throughputCpuMicrosPerCall());
+            m.put("throughput_server_kb_allocated_per_call", r.throughputKilobytesPerCall());
             m.put("errors", r.errors);
             out.put(probe.name(), m);
         });
@@ -373,32 +387,46 @@ public final class HopBenchmark {
     }
 
     /**
-     * A Java Flight Recorder profile of the raw echo, the worker and the gateway with a hint, each with many
-     * calls in flight (where CPU per call and hand-offs show best), summarized per call.
+     * A Java Flight Recorder profile of this build's raw echo, worker and gateway with a hint, and of the first
+     * compared build's gateway, each alone with many calls in flight (where CPU per call and hand-offs show
+     * best), recorded in the servers' process and summarized per call.
      */
-    private static void profile(Report report, String mode, List<Probe> probes, Settings s, Path results)
-            throws Exception {
+    private static void profile(Report report, String mode, List<Probe> probes, List<Paths> builds, Settings s,
+                                Path results) throws Exception {
+        double seconds = Math.max(JFR_SECONDS, s.seconds());
         report.section("Where the time goes, " + mode + " (Java Flight Recorder)", "Each path alone with "
-                + s.inFlight() + " calls in flight for " + Math.max(JFR_SECONDS, s.seconds()) + " s, recorded with the `profile` settings,"
-                + " CPU samples every 1 ms, and every thread park and contended monitor (threshold 0). CPU samples"
-                + " are of threads running Java code (a thread in a system call, such as a socket write, is not"
-                + " sampled). Recordings: `load-tests/target/hop-jfr/` (`jfr summary`, `jfr print --events"
-                + " jdk.ThreadPark`).");
-        for (Probe probe : List.of(probes.get(0), probes.get(2), probes.get(3))) {
-            String slug = mode + "-" + probe.name().replaceAll("[^a-z]+", "-").replaceAll("(^-|-$)", "");
+                + s.inFlight() + " calls in flight for " + seconds + " s, recorded in the servers' process with the"
+                + " `profile` settings, CPU samples every 1 ms, and every thread park and contended monitor"
+                + " (threshold 0). CPU samples are of threads running Java code (a thread in a system call, such as"
+                + " a socket write, is not sampled). Recordings: `load-tests/target/hop-jfr/` (`jfr summary`,"
+                + " `jfr print --events jdk.ThreadPark`).");
+        List<Probe> profiled = new ArrayList<>();
+        for (Probe p : probes) {
+            boolean self = p.build().equals(THIS_BUILD) && List.of(RAW, WORKER, GATEWAY).contains(p.role());
+            boolean before = builds.size() > 1 && p.build().equals(builds.get(1).servers.build) && p.role().equals(GATEWAY);
+            if (self || before) {
+                profiled.add(p);
+            }
+        }
+        Path dir = Path.of("load-tests/target/hop-jfr").toAbsolutePath();
+        Files.createDirectories(dir);
+        for (Probe probe : profiled) {
+            String slug = (mode + "-" + probe.role() + "-" + probe.build()).replaceAll("[^A-Za-z0-9]+", "-");
             Runs.closedLoop(probe, new PathResult(), s.inFlight(), 0.5);
             PathResult recorded = new PathResult();
-            JfrProfile jfr = JfrProfile.start(slug);
-            Runs.closedLoop(probe, recorded, s.inFlight(), Math.max(JFR_SECONDS, s.seconds()));
-            String summary = jfr.stop(Path.of("load-tests/target/hop-jfr/" + slug + ".jfr"), recorded.throughputCalls,
+            probe.servers().jfrStart(slug);
+            Runs.closedLoop(probe, recorded, s.inFlight(), seconds);
+            Path summary = dir.resolve(slug + ".md");
+            probe.servers().jfrStop(dir.resolve(slug + ".jfr"), summary, recorded.throughputCalls,
                     recorded.throughputAllocatedBytes);
-            report.section(probe.name() + ", " + mode, summary);
+            report.section(probe.name() + ", " + mode + (probe.build().equals(THIS_BUILD) ? "" : " (" + probe.build()
+                    + ")"), Files.readString(summary));
         }
     }
 
     /**
      * The math specialist's short generation through a worker of its own (a real model, as the all-in-one
-     * configures it) against its model steps called in a loop on a session with the same options.
+     * configures it) against its model steps called in a loop on a session with the same options; both here.
      */
     private static Map<String, Object> modelSteps(Path models, Settings s, Report report) throws Exception {
         ModelConfig config = new ModelConfig("math-specialist", ModelConfig.CAUSAL_LM, models.resolve("math-specialist"),
@@ -423,7 +451,7 @@ public final class HopBenchmark {
                 boolean measure = i >= calls / 5;
                 long t0 = System.nanoTime();
                 stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).generate(request).forEachRemaining(c -> {
-                    if (c.getFinishReason() != dev.goldilocks.proto.v1.FinishReason.FINISH_REASON_UNSPECIFIED) {
+                    if (c.getFinishReason() != FinishReason.FINISH_REASON_UNSPECIFIED) {
                         seen[0] = c.getCompletionTokens();
                     }
                 });
@@ -444,10 +472,10 @@ public final class HopBenchmark {
         }
         report.section("A real model: the math specialist, served and bare",
                 calls + " greedy generations of '" + MATH_PROMPT + "' (at most " + NEW_TOKENS + " new tokens; "
-                + servedTokens + " generated through the worker, " + loopTokens + " in the loop), alternating: through"
-                + " a worker of its own (as the all-in-one configures it, one intra-op thread) with a client on"
-                + " loopback, and its prompt and decoding steps called in a loop on a session with the same options"
-                + " (no gRPC, queue, tokenizer or text).");
+                + servedTokens + " generated through the worker, " + loopTokens + " in the loop), alternating, both in"
+                + " this process: through a worker of its own (as the all-in-one configures it, one intra-op thread)"
+                + " with a client on loopback, and its prompt and decoding steps called in a loop on a session with"
+                + " the same options (no gRPC, queue, tokenizer or text).");
         report.header("path", "p50 ms", "p99 ms");
         report.row("client -> worker Generate", ms(served.getValueAtPercentile(50)), ms(served.getValueAtPercentile(99)));
         report.row("model steps in a loop", ms(steps.getValueAtPercentile(50)), ms(steps.getValueAtPercentile(99)));

@@ -230,7 +230,6 @@ final class JfrProfile {
         c.put("thread hand-offs (park, unpark, executor queues)", List.of("java.util.concurrent.locks.LockSupport",
                 "jdk.internal.misc.Unsafe.park", "jdk.internal.misc.Unsafe.unpark",
                 "java.util.concurrent.ThreadPoolExecutor.execute", "java.util.concurrent.ArrayBlockingQueue"));
-        c.put("the benchmark's own client code", List.of("dev.goldilocks.loadtests."));
         return c;
     }
 }

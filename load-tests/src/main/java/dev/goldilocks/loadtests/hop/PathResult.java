@@ -12,6 +12,7 @@ final class PathResult {
     final Histogram latency = new Histogram(3);
     /** Non-OK statuses seen, by code. */
     final Map<String, Long> errors = new TreeMap<>();
+    /** What the servers' process used for those calls. */
     long cpuNanos;
     long allocatedBytes;
     /** Calls completed OK per second with many in flight, and what they cost. */
@@ -20,9 +21,9 @@ final class PathResult {
     long throughputCpuNanos;
     long throughputAllocatedBytes;
 
-    void add(Usage used) {
-        cpuNanos += used.cpuNanos;
-        allocatedBytes += used.allocatedBytes;
+    void add(ServerProcess.Used used) {
+        cpuNanos += used.cpuNanos();
+        allocatedBytes += used.allocatedBytes();
     }
 
     synchronized void failed(Throwable t) {

@@ -8,12 +8,16 @@ import java.util.function.Consumer;
  * (for many in flight).
  *
  * @param name     what the results call it
+ * @param role     which of the measured paths it is (see {@link HopBenchmark}), whatever the build
+ * @param build    the build whose servers answer it
+ * @param servers  the process of those servers, whose CPU time and allocations are the path's cost
  * @param share    the share of the run's call count this path gets (a path that classifies with MiniLM is
  *                 some 50 times slower than the others and gets fewer)
  * @param blocking one call; throws on a non-OK status
  * @param async    starts one call whose answers go to the observer
  */
-record Probe(String name, double share, Runnable blocking, Consumer<StreamObserver<Object>> async) {
+record Probe(String name, String role, String build, ServerProcess servers, double share, Runnable blocking,
+             Consumer<StreamObserver<Object>> async) {
 
     /** Starts one call; {@code done} hears null when it ended OK, or its failure. */
     void start(Consumer<Throwable> done) {

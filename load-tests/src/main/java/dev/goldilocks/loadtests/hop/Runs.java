@@ -1,5 +1,6 @@
 package dev.goldilocks.loadtests.hop;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -29,12 +30,13 @@ final class Runs {
     }
 
     /** {@code calls} calls of each path (times its share), one at a time, in {@code rounds} turns. */
-    static void latency(List<Probe> probes, Map<Probe, PathResult> results, int calls, int rounds) {
+    static void latency(List<Probe> probes, Map<Probe, PathResult> results, int calls, int rounds)
+            throws IOException {
         for (int round = 0; round < rounds; round++) {
             for (Probe probe : probes) {
                 int n = Math.max(1, (int) (calls * probe.share() / rounds));
                 PathResult result = results.get(probe);
-                Usage start = Usage.now();
+                ServerProcess.Used start = probe.servers().used();
                 for (int i = 0; i < n; i++) {
                     long t0 = System.nanoTime();
                     try {
@@ -45,7 +47,7 @@ final class Runs {
                     }
                     result.latency.recordValue(System.nanoTime() - t0);
                 }
-                result.add(Usage.now().since(start));
+                result.add(since(probe.servers().used(), start));
             }
         }
     }
@@ -56,7 +58,7 @@ final class Runs {
      * that ended OK per second of measured time, and what they cost.
      */
     static void throughput(List<Probe> probes, Map<Probe, PathResult> results, int inFlight, double warmUpSeconds,
-                           double seconds, int rounds) throws InterruptedException {
+                           double seconds, int rounds) throws InterruptedException, IOException {
         for (Probe probe : probes) {
             closedLoop(probe, new PathResult(), inFlight, warmUpSeconds);
         }
@@ -73,7 +75,8 @@ final class Runs {
      * {@code inFlight} calls of the path kept in flight for {@code seconds}: adds the calls that ended OK in
      * that time and what they cost to {@code result}, waits for the rest to end, and returns the time measured.
      */
-    static long closedLoop(Probe probe, PathResult result, int inFlight, double seconds) throws InterruptedException {
+    static long closedLoop(Probe probe, PathResult result, int inFlight, double seconds)
+            throws InterruptedException, IOException {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicBoolean measuring = new AtomicBoolean(true);
         AtomicLong completed = new AtomicLong();
@@ -96,7 +99,7 @@ final class Runs {
                 }
             });
         };
-        Usage start = Usage.now();
+        ServerProcess.Used start = probe.servers().used();
         long t0 = System.nanoTime();
         for (int i = 0; i < inFlight; i++) {
             next[0].run();
@@ -104,14 +107,19 @@ final class Runs {
         Thread.sleep((long) (seconds * 1000));
         measuring.set(false);
         long elapsed = System.nanoTime() - t0;
-        Usage used = Usage.now().since(start);
+        ServerProcess.Used used = since(probe.servers().used(), start);
         running.set(false);
         if (outstanding.get() > 0 && !drained.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException(probe.name() + ": calls still outstanding 60 s after the run");
         }
         result.throughputCalls += completed.get();
-        result.throughputCpuNanos += used.cpuNanos;
-        result.throughputAllocatedBytes += used.allocatedBytes;
+        result.throughputCpuNanos += used.cpuNanos();
+        result.throughputAllocatedBytes += used.allocatedBytes();
         return elapsed;
+    }
+
+    private static ServerProcess.Used since(ServerProcess.Used end, ServerProcess.Used start) {
+        return new ServerProcess.Used(end.cpuNanos() - start.cpuNanos(),
+                Math.max(0, end.allocatedBytes() - start.allocatedBytes()));
     }
 }

@@ -29,7 +29,4 @@ final class Usage {
         return new Usage(OS.getProcessCpuTime(), allocated);
     }
 
-    Usage since(Usage start) {
-        return new Usage(cpuNanos - start.cpuNanos, Math.max(0, allocatedBytes - start.allocatedBytes));
-    }
 }
