@@ -42,7 +42,7 @@ import org.HdrHistogram.Histogram;
  * Then the math specialist's short generation through the worker against its own model steps called in a
  * loop. With --jfr, a Java Flight Recorder profile of each path's servers, summarized per call.
  *
- * <pre>load-tests/run.sh hop [--calls 10000] [--warmup 2000] [--rounds 10] [--seconds 5] [--in-flight 64]
+ * <pre>load-tests/run.sh hop [--calls 10000] [--warmup 2000] [--warmup-seconds 5] [--rounds 10] [--seconds 5] [--in-flight 64]
  *                        [--jfr] [--quick] [--no-model] [--no-classifier] [--baseline REV[,REV...]]</pre>
  */
 public final class HopBenchmark {
@@ -66,11 +66,12 @@ public final class HopBenchmark {
     }
 
     /** The run's knobs; {@code compare} maps a build's name to its load-tests jar. */
-    record Settings(int calls, int warmUp, int rounds, double seconds, int inFlight, boolean jfr, boolean model,
-                    boolean classifier, Map<String, Path> compare) {
+    record Settings(int calls, int warmUp, double warmUpSeconds, int rounds, double seconds, int inFlight, boolean jfr,
+                    boolean model, boolean classifier, Map<String, Path> compare) {
         static Settings parse(String[] args) {
             int calls = 10_000;
             int warmUp = 2_000;
+            double warmUpSeconds = 5;
             int rounds = 10;
             double seconds = 5;
             int inFlight = 64;
@@ -82,6 +83,7 @@ public final class HopBenchmark {
                 switch (args[i]) {
                     case "--calls" -> calls = Integer.parseInt(args[++i]);
                     case "--warmup" -> warmUp = Integer.parseInt(args[++i]);
+                    case "--warmup-seconds" -> warmUpSeconds = Double.parseDouble(args[++i]);
                     case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                     case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                     case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
@@ -95,15 +97,18 @@ public final class HopBenchmark {
                     case "--quick" -> {
                         calls = 2_000;
                         warmUp = 500;
+                        warmUpSeconds = 2;
                         rounds = 4;
                         seconds = 2;
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; known: --calls N --warmup N --rounds N --seconds S --in-flight N --jfr --quick --no-model"
+                            + "; known: --calls N --warmup N --warmup-seconds S --rounds N --seconds S --in-flight N --jfr"
+                            + " --quick --no-model"
                             + " --no-classifier --compare NAME=LOAD_TESTS_JAR");
                 }
             }
-            return new Settings(calls, warmUp, rounds, seconds, inFlight, jfr, model, classifier, compare);
+            return new Settings(calls, warmUp, warmUpSeconds, rounds, seconds, inFlight, jfr, model, classifier,
+                    compare);
         }
     }
 
@@ -285,13 +290,15 @@ public final class HopBenchmark {
                 + " to its end." + (builds.size() > 1 ? " Builds compared: " + builds.stream().map(b -> b.servers.build)
                 .toList() + " (each with its own servers; the raw echo and the classifier paths are this build's)."
                 : "") + "\n\n"
-                + "One call in flight: " + s.warmUp() + " warm-up calls per path, then " + s.calls() + " (MiniLM: a tenth),"
-                + " the paths taking turns in " + s.rounds() + " rounds. Many in flight: " + s.inFlight() + " calls kept"
-                + " in flight (a call that ends starts the next): each path 1 s unmeasured, then " + s.seconds() + " s"
-                + " counted in " + s.rounds() + " turns. *Server CPU per call* is the servers' process CPU time"
+                + "Warm-up: per path " + s.warmUp() + " calls one at a time, then " + s.warmUpSeconds() + " s with "
+                + s.inFlight() + " in flight (MiniLM: a tenth of each), unmeasured. One call in flight: " + s.calls()
+                + " calls per path (MiniLM: a tenth), the paths taking turns in " + s.rounds() + " rounds. Many in"
+                + " flight: " + s.inFlight() + " calls kept in flight (a call that ends starts the next) for "
+                + s.seconds() + " s per path, counted in " + s.rounds() + " turns. *Server CPU per call* is the servers' process CPU time"
                 + " divided by the calls, and *server KB per call* the bytes its threads allocated: unlike latency,"
                 + " neither depends much on what else runs on the machine. The client's own cost is the same for"
-                + " every path and is left out.");
+                + " every path and is left out. Where the time went, what each change bought, and what is left:"
+                + " [hop-findings.md](hop-findings.md).");
         Map<String, Object> modes = new LinkedHashMap<>();
         for (boolean streaming : new boolean[] {false, true}) {
             String mode = streaming ? "streaming" : "unary";
@@ -303,10 +310,13 @@ public final class HopBenchmark {
             }
             Map<Probe, PathResult> measured = new LinkedHashMap<>();
             probes.forEach(p -> measured.put(p, new PathResult()));
-            Runs.warmUp(probes, s.warmUp());
+            Runs.warmUp(probes, s.warmUp(), s.inFlight(), s.warmUpSeconds());
             Runs.latency(probes, measured, s.calls(), s.rounds());
-            Runs.throughput(probes, measured, s.inFlight(), 1, s.seconds(), s.rounds());
+            Runs.throughput(probes, measured, s.inFlight(), s.seconds(), s.rounds());
             table(report, mode, measured, s.inFlight());
+            if (builds.size() > 1) {
+                byBuild(report, mode, measured, s.inFlight());
+            }
             modes.put(mode, toJson(measured));
             json.put("targets_" + mode, targets(report, mode, measured));
             if (s.jfr()) {
@@ -326,6 +336,22 @@ public final class HopBenchmark {
                 f0(r.cpuMicrosPerCall()), f1(r.kilobytesPerCall()), f0(r.requestsPerSecond),
                 pct(r.requestsPerSecond / floor.requestsPerSecond), f0(r.throughputCpuMicrosPerCall()),
                 r.errors.isEmpty() ? "0" : r.errors.toString()));
+    }
+
+    /** The worker and gateway paths of every build, side by side (measured in the same rounds). */
+    private static void byBuild(Report report, String mode, Map<Probe, PathResult> measured, int inFlight) {
+        report.section("Builds side by side, " + mode, "The same paths of each build's servers, measured in the same"
+                + " rounds; CPU and allocation are the servers' process's.");
+        report.header("path", "build", "p50 µs", "p99 µs", "server CPU µs per call", "server KB per call",
+                "server CPU µs per call at " + inFlight + " in flight", "requests/s at " + inFlight + " in flight");
+        for (String role : List.of(WORKER, GATEWAY)) {
+            measured.forEach((probe, r) -> {
+                if (probe.role().equals(role)) {
+                    report.row(role, probe.build(), f0(r.p50Micros()), f0(r.p99Micros()), f0(r.cpuMicrosPerCall()),
+                            f1(r.kilobytesPerCall()), f0(r.throughputCpuMicrosPerCall()), f0(r.requestsPerSecond));
+                }
+            });
+        }
     }
 
     /** The targets as ratios of this run's own floors, for this build. */
@@ -436,6 +462,7 @@ public final class HopBenchmark {
         Histogram steps = new Histogram(3);
         int servedTokens;
         int loopTokens;
+        String profile = null;
         WorkerServer worker = WorkerServer.start(new WorkerConfig("127.0.0.1", 0, 4 << 20, 64, List.of(config), -1));
         Placement placement = SessionFactory.place(config);
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", worker.port()).usePlaintext().build();
@@ -447,8 +474,14 @@ public final class HopBenchmark {
                     .setPrompt(MATH_PROMPT).setParams(GenerationParams.newBuilder().setMaxNewTokens(NEW_TOKENS)).build();
             WorkerGrpc.WorkerBlockingStub stub = WorkerGrpc.newBlockingStub(channel);
             int[] seen = new int[2];
+            JfrProfile jfr = null;
+            long allocatedAtStart = 0;
             for (int i = 0; i < calls + calls / 5; i++) {
                 boolean measure = i >= calls / 5;
+                if (s.jfr() && i == calls / 5) {
+                    allocatedAtStart = Usage.now().allocatedBytes;
+                    jfr = JfrProfile.start("math-specialist");
+                }
                 long t0 = System.nanoTime();
                 stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).generate(request).forEachRemaining(c -> {
                     if (c.getFinishReason() != FinishReason.FINISH_REASON_UNSPECIFIED) {
@@ -465,6 +498,11 @@ public final class HopBenchmark {
             }
             servedTokens = seen[0];
             loopTokens = seen[1];
+            if (jfr != null) {
+                Path dir = Path.of("load-tests/target/hop-jfr").toAbsolutePath();
+                profile = jfr.stop(dir.resolve("math-specialist.jfr"), calls,
+                        Usage.now().allocatedBytes - allocatedAtStart);
+            }
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             worker.close();
@@ -481,6 +519,12 @@ public final class HopBenchmark {
         report.row("model steps in a loop", ms(steps.getValueAtPercentile(50)), ms(steps.getValueAtPercentile(99)));
         report.row("serving adds", ms(served.getValueAtPercentile(50) - steps.getValueAtPercentile(50)),
                 ms(served.getValueAtPercentile(99) - steps.getValueAtPercentile(99)));
+        if (profile != null) {
+            report.section("Where the math specialist's time goes (Java Flight Recorder)", "The measured calls above,"
+                    + " both kinds, in this process: the worker's decode thread (decode-math-specialist) runs the served"
+                    + " generations' steps and everything around them, the main thread the bare loop and the client."
+                    + " Per call below means per pair of calls (one served, one bare).\n\n" + profile);
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("calls", calls);
         out.put("served_tokens", servedTokens);

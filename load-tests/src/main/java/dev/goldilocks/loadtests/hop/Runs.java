@@ -19,13 +19,19 @@ final class Runs {
     private Runs() {
     }
 
-    /** Calls every path {@code warmUp} times (times its share), unmeasured: the JIT and the connections. */
-    static void warmUp(List<Probe> probes, int warmUp) {
+    /**
+     * Calls every path {@code warmUp} times (times its share) one at a time, then keeps {@code inFlight} of its
+     * calls in flight for {@code seconds} (times its share), unmeasured: the connections, and the JIT compiler,
+     * which on a busy two-core machine took some 30,000 calls (about a minute) to settle.
+     */
+    static void warmUp(List<Probe> probes, int warmUp, int inFlight, double seconds)
+            throws InterruptedException, IOException {
         for (Probe probe : probes) {
             int n = Math.max(1, (int) (warmUp * probe.share()));
             for (int i = 0; i < n; i++) {
                 probe.blocking().run();
             }
+            closedLoop(probe, new PathResult(), inFlight, seconds * probe.share());
         }
     }
 
@@ -54,14 +60,10 @@ final class Runs {
 
     /**
      * Every path with {@code inFlight} calls in flight, taking turns in {@code rounds} rounds of
-     * {@code seconds / rounds} each (after a first, unmeasured turn of {@code warmUpSeconds} each): the calls
-     * that ended OK per second of measured time, and what they cost.
+     * {@code seconds / rounds} each: the calls that ended OK per second of measured time, and what they cost.
      */
-    static void throughput(List<Probe> probes, Map<Probe, PathResult> results, int inFlight, double warmUpSeconds,
-                           double seconds, int rounds) throws InterruptedException, IOException {
-        for (Probe probe : probes) {
-            closedLoop(probe, new PathResult(), inFlight, warmUpSeconds);
-        }
+    static void throughput(List<Probe> probes, Map<Probe, PathResult> results, int inFlight, double seconds,
+                           int rounds) throws InterruptedException, IOException {
         Map<Probe, Long> nanos = new java.util.HashMap<>();
         for (int round = 0; round < rounds; round++) {
             for (Probe probe : probes) {
