@@ -6,8 +6,8 @@ import java.util.function.Function;
 /**
  * Meters found by their labels once. Micrometer's {@code Counter.builder(...).register(registry)} builds an id,
  * sorts its tags and looks the meter up in the registry on every call: on a request path that records several
- * meters per request this was some 7% of the gateway's CPU (JFR, load-tests/results/hop.md). The labels are
- * bounded (configured models, domains, policies; rpc and outcome names), so this map is too.
+ * meters per request this was about 5% of the gateway's CPU (JFR, load-tests/results/hop-findings.md). The
+ * labels are bounded (configured models, domains, policies; rpc and outcome names), so this map is too.
  *
  * @param <K> the labels, as a record
  * @param <M> the meter, or a few meters that share the labels

@@ -181,7 +181,7 @@ public final class WorkerPools implements AutoCloseable {
     private Endpoint open(String address) {
         // The worker's answers are handled on the connection's event loop (direct executor): what runs there
         // (Attempt, GenerationCall, the sinks, metrics) never blocks, and a hand-off to gRPC's default cached
-        // pool for each message cost about four thread wake-ups per call (JFR: load-tests/results/hop.md).
+        // pool for each message cost about four thread wake-ups per call (JFR: load-tests/results/hop-findings.md).
         NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address).maxInboundMessageSize(maxInboundBytes)
                 .flowControlWindow(WORKER_WINDOW_BYTES).keepAliveTime(30, TimeUnit.SECONDS).directExecutor();
         if (tls.isPresent()) {
