@@ -25,8 +25,8 @@ public final class RequestIds {
     private final SecureRandom random = new SecureRandom();
     /**
      * A Mac per thread, initialized once: Mac.getInstance looks the algorithm up among the security providers
-     * and init derives the key's pads, on every id otherwise (JFR: among the gateway's largest allocation sites). A Mac
-     * is not thread-safe; doFinal resets it for the next use.
+     * and init derives the key's pads, on every id otherwise (JFR: among the gateway's largest allocation
+     * sites). A Mac is not thread-safe; doFinal resets it for the next use.
      */
     private final ThreadLocal<Mac> macs;
 
