@@ -10,10 +10,14 @@
 #   load-tests/run.sh capacity [OPTIONS]   the all-in-one's capacity curve, generic-only against specialist-by-domain
 #                                   (about 15 minutes; --duration 5 --rates 4,16,64 for a quick check; --help)
 #   load-tests/run.sh openai        latency the OpenAI-compatible HTTP surface adds over the gRPC API
+#   load-tests/run.sh hop [OPTIONS] what a hop costs: raw grpc-java echo, worker (echo model), gateway; unary and
+#                                   streaming, 1 and 64 in flight (--quick: a short run; --jfr: profiles; see HopBenchmark);
+#                                   --baseline REV[,REV...]: the servers as of each git revision (built with this
+#                                   checkout's load-tests) measured side by side with this build's
 # GOLDILOCKS_DEVICE=cuda:0 runs the models on that GPU (builds with -Pcuda; batching benchmark only).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-name=${1:?usage: load-tests/run.sh foundation|router|tokens|batching|decision-log|decision-log-overhead|capacity|openai}
+name=${1:?usage: load-tests/run.sh foundation|router|tokens|batching|decision-log|decision-log-overhead|capacity|openai|hop}
 shift
 case "$name" in
   foundation) main=dev.goldilocks.loadtests.FoundationBenchmark ;;
@@ -24,6 +28,7 @@ case "$name" in
   openai) main=dev.goldilocks.loadtests.OpenAiOverheadBenchmark ;;
   tokens) main=dev.goldilocks.loadtests.TokenBenchmark ;;
   decision-log-overhead) main=dev.goldilocks.loadtests.DecisionLogOverheadBenchmark ;;
+  hop) main=dev.goldilocks.loadtests.hop.HopBenchmark ;;
   *) echo "unknown benchmark: $name" >&2; exit 2 ;;
 esac
 device=${GOLDILOCKS_DEVICE:-cpu}
@@ -34,6 +39,32 @@ cd "$root"
 mvn -q -B "${profile[@]}" -DskipTests package
 run=(java -Dgoldilocks.models="$root/models" -Dgoldilocks.device="$device"
   -cp "$root/load-tests/target/goldilocks-load-tests.jar" "$main")
+if [ "$name" = hop ]; then
+  # --baseline REV[,REV...]: each revision's modules, built in load-tests/target/baselines/REV with this checkout's
+  # load-tests (the same harness), run beside this build's servers (--compare NAME=JAR)
+  args=()
+  while [ $# -gt 0 ]; do
+    if [ "$1" = --baseline ]; then
+      IFS=, read -ra revs <<< "$2"
+      shift 2
+      for rev in "${revs[@]}"; do
+        dir="$root/load-tests/target/baselines/$rev"
+        if [ ! -f "$dir/load-tests/target/goldilocks-load-tests.jar" ]; then
+          rm -rf "$dir" && mkdir -p "$dir"
+          git -C "$root" archive "$rev" -- . ':(exclude)models' | tar -x -C "$dir"
+          rm -rf "$dir/load-tests" && mkdir -p "$dir/load-tests"
+          cp -r "$root/load-tests/pom.xml" "$root/load-tests/src" "$dir/load-tests/"
+          (cd "$dir" && mvn -q -B -DskipTests -pl load-tests -am package)
+        fi
+        args+=(--compare "$rev=$dir/load-tests/target/goldilocks-load-tests.jar")
+      done
+    else
+      args+=("$1")
+      shift
+    fi
+  done
+  exec "${run[@]}" "$root/load-tests/results" "${args[@]}"
+fi
 if [ "$name" = capacity ]; then
   GOLDILOCKS_MODELS="$root/models" GOLDILOCKS_RESULTS="$root/load-tests/results" exec "${run[@]}" "$@"
 fi

@@ -15,6 +15,7 @@ import dev.goldilocks.gateway.config.ShadowSettings;
 import dev.goldilocks.worker.WorkerServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.goldilocks.worker.config.ModelConfig;
+import dev.goldilocks.worker.config.ModelInfo;
 import dev.goldilocks.worker.config.WorkerConfig;
 import dev.goldilocks.router.RoutingSettings;
 import dev.goldilocks.router.SpecialistByDomainPolicy;
@@ -47,6 +48,8 @@ public final class AllInOne implements AutoCloseable {
      * log can score other policies off-policy (production gateways default to none).
      */
     public static final double EXPLORATION_FLOOR = 0.05;
+    /** An echo model's queue: answered at once, it holds as many as a benchmark keeps in flight and more. */
+    private static final int ECHO_MAX_QUEUE = 1024;
 
     private final WorkerServer genericWorker;
     private final WorkerServer specialistWorker;
@@ -86,24 +89,38 @@ public final class AllInOne implements AutoCloseable {
      * @param explorationFloor the share the deterministic routing policies send to the other candidate, in
      *                         [0, 0.5] (0: they always take their pick)
      * @param openAiPort       the OpenAI-compatible HTTP surface's port (0: ephemeral, -1: none)
+     * @param dataDir          where the decision log lives (none: no decision log)
+     * @param echo             the workers host echo models under the demo models' names (they compute nothing:
+     *                         for measuring the serving path, the same gateway in front)
      */
-    public record Options(double probesPerSecond, double explorationFloor, int openAiPort, Optional<Path> dataDir) {
+    public record Options(double probesPerSecond, double explorationFloor, int openAiPort, Optional<Path> dataDir,
+                          boolean echo) {
         /**
          * No probes, no shadow traffic, no exploration, no decision log; the OpenAI-compatible surface on an
          * ephemeral port.
          */
-        public static final Options DEFAULT = new Options(0, 0, 0, Optional.empty());
+        public static final Options DEFAULT = new Options(0, 0, 0);
+
+        /** The demo models, no decision log. */
+        public Options(double probesPerSecond, double explorationFloor, int openAiPort) {
+            this(probesPerSecond, explorationFloor, openAiPort, Optional.empty(), false);
+        }
 
         public Options withProbesPerSecond(double perSecond) {
-            return new Options(perSecond, explorationFloor, openAiPort, dataDir);
+            return new Options(perSecond, explorationFloor, openAiPort, dataDir, echo);
         }
 
         public Options withExplorationFloor(double floor) {
-            return new Options(probesPerSecond, floor, openAiPort, dataDir);
+            return new Options(probesPerSecond, floor, openAiPort, dataDir, echo);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(probesPerSecond, explorationFloor, openAiPort, Optional.of(dir));
+            return new Options(probesPerSecond, explorationFloor, openAiPort, Optional.of(dir), echo);
+        }
+
+        /** Echo models in place of the demo models. */
+        public Options withEcho() {
+            return new Options(probesPerSecond, explorationFloor, openAiPort, dataDir, true);
         }
     }
 
@@ -122,8 +139,11 @@ public final class AllInOne implements AutoCloseable {
             boolean isGeneric = m.getValue().get("role").asText().equals("generic");
             // the large model gets both cores' worth of threads, the small ones one each; up to 16
             // sequences of a model decode together in its continuous batch
-            ModelConfig config = new ModelConfig(m.getKey(), ModelConfig.CAUSAL_LM, modelsDir.resolve(m.getKey()),
-                    "cpu", isGeneric ? 2 : 1, 16, 64, 256);
+            ModelConfig config = options.echo()
+                    ? ModelConfig.echo(m.getKey(), ModelConfig.DEFAULT_ECHO_CONTEXT_TOKENS, ECHO_MAX_QUEUE, 256,
+                            ModelInfo.UNSPECIFIED)
+                    : new ModelConfig(m.getKey(), ModelConfig.CAUSAL_LM, modelsDir.resolve(m.getKey()), "cpu",
+                            isGeneric ? 2 : 1, 16, 64, 256);
             (isGeneric ? generic : specialists).add(config);
         }
         WorkerServer genericWorker = WorkerServer.start(new WorkerConfig(host, 0, 4 << 20, 64, generic, -1), registry);

@@ -325,7 +325,8 @@ public final class RouterBenchmark {
         }
     }
 
-    private static List<String> sixtyFourTokenPrompts(List<String> prompts) throws Exception {
+    /** Each prompt repeated and cut to exactly 64 MiniLM tokens ([CLS] and [SEP] included). */
+    public static List<String> sixtyFourTokenPrompts(List<String> prompts) throws Exception {
         try (HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(RouterBenchmark.class.getResourceAsStream(TOKENIZER),
                 Map.of("addSpecialTokens", "false"))) {
             List<String> out = new ArrayList<>();

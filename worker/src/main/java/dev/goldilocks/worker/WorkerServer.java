@@ -70,7 +70,8 @@ public final class WorkerServer implements AutoCloseable {
                 WarmUp.run(hosted);
                 metrics.watch(hosted);
                 models.put(model.name(), hosted);
-                LOG.info("model {} loaded and warmed up from {} in {} ms", model.name(), model.modelFile(),
+                LOG.info("model {} loaded and warmed up from {} in {} ms", model.name(),
+                        model.kind().equals(ModelConfig.ECHO) ? "nothing (an echo model)" : model.modelFile(),
                         (System.nanoTime() - t0) / 1_000_000);
             }
         } catch (Exception e) {

@@ -59,7 +59,7 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         AllInOne.Options options = new AllInOne.Options(probesPerSecond, explorationFloor, openAiPort,
-                noDecisionLog ? Optional.empty() : Optional.of(dataDir));
+                noDecisionLog ? Optional.empty() : Optional.of(dataDir), false);
         AllInOne all = AllInOne.start(dir, host, port, metricsPort, options);
         DrainOnSignal drain = DrainOnSignal.install(all::close);
         System.out.printf("Goldilocks all-in-one is serving.%n"

@@ -1,5 +1,6 @@
 package dev.goldilocks.gateway.service;
 
+import dev.goldilocks.common.metrics.MeterCache;
 import dev.goldilocks.gateway.quality.Traffic;
 import dev.goldilocks.proto.v1.Route;
 import dev.goldilocks.proto.v1.Timing;
@@ -17,16 +18,64 @@ import java.util.concurrent.TimeUnit;
 /**
  * The gateway's Prometheus metrics: requests by outcome, latency per stage, cost and tokens, quality per
  * source, each by model, domain, policy and arm. Labels are bounded: configured models, configured
- * domains, policy names and arm names, never a prompt or a user id.
+ * domains, policy names and arm names, never a prompt or a user id. The meters recorded for every request
+ * are looked up by their labels once ({@link MeterCache}).
  */
 public final class GatewayMetrics {
 
     private static final String NONE = "none";
     private static final double[] CONFIDENCE_BUCKETS = {30, 40, 50, 60, 70, 80, 90, 95, 99, 100};
     private final MeterRegistry registry;
+    private final MeterCache<Ended, Counter> requests;
+    private final MeterCache<Timed, RequestTimers> timers;
+    private final MeterCache<Costed, Counter> costs;
+    private final MeterCache<ModelDomain, ModelCounters> models;
+
+    /** The labels of a request's final count. */
+    private record Ended(Traffic traffic, String rpc, String model, String domain, String policy, String arm,
+                         Status.Code code, boolean fallback) {
+    }
+
+    /** The labels of a request's latencies. */
+    private record Timed(Traffic traffic, String rpc, String model, String domain, String policy) {
+    }
+
+    private record Costed(Traffic traffic, String domain, String policy, String arm) {
+    }
+
+    private record ModelDomain(String model, String domain) {
+    }
+
+    /** End to end, to the first token (generation only: null for Score), and per stage. */
+    private record RequestTimers(Timer request, Timer firstToken, Timer route, Timer queue, Timer compute) {
+    }
+
+    private record ModelCounters(Counter cost, Counter promptTokens, Counter completionTokens) {
+    }
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.requests = new MeterCache<>(k -> Counter.builder("goldilocks.requests").description("Requests by final status")
+                .tags(routeTags(k.model(), k.domain(), k.policy(), k.arm()))
+                .tags("rpc", k.rpc(), "outcome", k.code().name().toLowerCase(Locale.ROOT),
+                        "fallback", Boolean.toString(k.fallback()), "traffic", k.traffic().label())
+                .register(registry));
+        this.timers = new MeterCache<>(this::requestTimers);
+        this.costs = new MeterCache<>(k -> Counter.builder("goldilocks.request.cost.usd")
+                .description("Cost of requests, by the policy and arm that routed them")
+                .tags("domain", label(k.domain()), "policy", label(k.policy()), "arm", label(k.arm()),
+                        "traffic", k.traffic().label())
+                .register(registry));
+        this.models = new MeterCache<>(k -> {
+            Tags tags = Tags.of("model", k.model(), "domain", label(k.domain()));
+            return new ModelCounters(
+                    Counter.builder("goldilocks.model.cost.usd").description("Cost incurred per model").tags(tags)
+                            .register(registry),
+                    Counter.builder("goldilocks.model.tokens").description("Tokens per model").tags(tags)
+                            .tag("kind", "prompt").register(registry),
+                    Counter.builder("goldilocks.model.tokens").description("Tokens per model").tags(tags)
+                            .tag("kind", "completion").register(registry));
+        });
     }
 
     public MeterRegistry registry() {
@@ -35,10 +84,8 @@ public final class GatewayMetrics {
 
     /** A request ended with {@code code}; {@code route} is empty when it failed before routing. */
     void requestEnded(Traffic traffic, String rpc, Route route, Status.Code code) {
-        Counter.builder("goldilocks.requests").description("Requests by final status")
-                .tags(routeTags(route)).tags("rpc", rpc, "outcome", code.name().toLowerCase(Locale.ROOT),
-                        "fallback", Boolean.toString(route.getFallback()), "traffic", traffic.label())
-                .register(registry).increment();
+        requests.get(new Ended(traffic, rpc, route.getModel(), route.getDomain(), route.getPolicy(), route.getArm(),
+                code, route.getFallback())).increment();
     }
 
     /**
@@ -58,35 +105,39 @@ public final class GatewayMetrics {
     }
 
     void requestTimed(Traffic traffic, String rpc, Route route, Timing t) {
-        Tags tags = Tags.of("model", label(route.getModel()), "domain", label(route.getDomain()), "policy",
-                label(route.getPolicy()), "traffic", traffic.label());
-        timer("goldilocks.request", "End-to-end latency at the gateway", tags.and("rpc", rpc)).record(seconds(t.getTotalSeconds()));
-        if (rpc.startsWith("generate")) {
-            timer("goldilocks.time.to.first.token", "From receipt to the first token", tags)
-                    .record(seconds(t.getTimeToFirstTokenSeconds()));
+        RequestTimers timed = timers.get(new Timed(traffic, rpc, route.getModel(), route.getDomain(), route.getPolicy()));
+        timed.request().record(seconds(t.getTotalSeconds()));
+        if (timed.firstToken() != null) {
+            timed.firstToken().record(seconds(t.getTimeToFirstTokenSeconds()));
         }
-        Tags model = Tags.of("model", label(route.getModel()));
-        timer("goldilocks.stage", "Latency per stage", model.and("stage", "route")).record(seconds(t.getRouteSeconds()));
-        timer("goldilocks.stage", "Latency per stage", model.and("stage", "queue")).record(seconds(t.getQueueSeconds()));
-        timer("goldilocks.stage", "Latency per stage", model.and("stage", "compute")).record(seconds(t.getComputeSeconds()));
+        timed.route().record(seconds(t.getRouteSeconds()));
+        timed.queue().record(seconds(t.getQueueSeconds()));
+        timed.compute().record(seconds(t.getComputeSeconds()));
+    }
+
+    private RequestTimers requestTimers(Timed k) {
+        Tags tags = Tags.of("model", label(k.model()), "domain", label(k.domain()), "policy", label(k.policy()),
+                "traffic", k.traffic().label());
+        Tags model = Tags.of("model", label(k.model()));
+        return new RequestTimers(
+                timer("goldilocks.request", "End-to-end latency at the gateway", tags.and("rpc", k.rpc())),
+                k.rpc().startsWith("generate")
+                        ? timer("goldilocks.time.to.first.token", "From receipt to the first token", tags) : null,
+                timer("goldilocks.stage", "Latency per stage", model.and("stage", "route")),
+                timer("goldilocks.stage", "Latency per stage", model.and("stage", "queue")),
+                timer("goldilocks.stage", "Latency per stage", model.and("stage", "compute")));
     }
 
     void requestCost(Traffic traffic, Route route, double usd) {
-        Counter.builder("goldilocks.request.cost.usd").description("Cost of requests, by the policy and arm that routed them")
-                .tags("domain", label(route.getDomain()), "policy", label(route.getPolicy()), "arm", label(route.getArm()),
-                        "traffic", traffic.label())
-                .register(registry).increment(usd);
+        costs.get(new Costed(traffic, route.getDomain(), route.getPolicy(), route.getArm())).increment(usd);
     }
 
     /** One model call (a cascade or a fallback makes two per request). */
     void modelCall(String model, String domain, double usd, int promptTokens, int completionTokens) {
-        Tags tags = Tags.of("model", model, "domain", label(domain));
-        Counter.builder("goldilocks.model.cost.usd").description("Cost incurred per model").tags(tags)
-                .register(registry).increment(usd);
-        Counter.builder("goldilocks.model.tokens").description("Tokens per model").tags(tags).tag("kind", "prompt")
-                .register(registry).increment(promptTokens);
-        Counter.builder("goldilocks.model.tokens").description("Tokens per model").tags(tags).tag("kind", "completion")
-                .register(registry).increment(completionTokens);
+        ModelCounters counters = models.get(new ModelDomain(model, domain));
+        counters.cost().increment(usd);
+        counters.promptTokens().increment(promptTokens);
+        counters.completionTokens().increment(completionTokens);
     }
 
     /**
@@ -131,9 +182,8 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
-    private static Tags routeTags(Route route) {
-        return Tags.of("model", label(route.getModel()), "domain", label(route.getDomain()),
-                "policy", label(route.getPolicy()), "arm", label(route.getArm()));
+    private static Tags routeTags(String model, String domain, String policy, String arm) {
+        return Tags.of("model", label(model), "domain", label(domain), "policy", label(policy), "arm", label(arm));
     }
 
     private static String label(String value) {

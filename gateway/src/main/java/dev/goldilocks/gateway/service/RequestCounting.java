@@ -13,6 +13,9 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,7 +47,11 @@ public final class RequestCounting implements ServerInterceptor {
         }
     }
 
+    private static final Pattern WORD_BOUNDARY = Pattern.compile("([a-z])([A-Z])");
+
     private final GatewayMetrics metrics;
+    /** The rpc label of each method, worked out once: String.replaceAll compiled a regex on every call. */
+    private final Map<String, String> rpcs = new ConcurrentHashMap<>();
 
     public RequestCounting(GatewayMetrics metrics) {
         this.metrics = metrics;
@@ -59,7 +66,8 @@ public final class RequestCounting implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                        ServerCallHandler<Q, R> next) {
-        String rpc = rpc(call.getMethodDescriptor().getBareMethodName());
+        String rpc = rpcs.computeIfAbsent(call.getMethodDescriptor().getFullMethodName(),
+                m -> rpc(call.getMethodDescriptor().getBareMethodName()));
         Traffic traffic = Traffic.of(headers);
         Deadline deadline = Context.current().getDeadline();
         CallRoute route = new CallRoute();
@@ -99,6 +107,6 @@ public final class RequestCounting implements ServerInterceptor {
 
     /** The rpc label: GenerateStream is generate_stream. */
     static String rpc(String method) {
-        return method.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+        return WORD_BOUNDARY.matcher(method).replaceAll("$1_$2").toLowerCase(Locale.ROOT);
     }
 }

@@ -22,11 +22,26 @@ public final class RequestIds {
     private static final String VERSION = "1";
     private static final char SEP = '\n';
 
-    private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * A Mac per thread, initialized once: Mac.getInstance looks the algorithm up among the security providers
+     * and init derives the key's pads, on every id otherwise (JFR: among the gateway's largest allocation
+     * sites). A Mac is not thread-safe; doFinal resets it for the next use.
+     */
+    private final ThreadLocal<Mac> macs;
 
     public RequestIds(byte[] signingKey) {
-        this.key = new SecretKeySpec(signingKey, "HmacSHA256");
+        SecretKeySpec key = new SecretKeySpec(signingKey, "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(key);
+                return mac;
+            } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
+        });
+        macs.get(); // a bad key fails here, not on the first request
     }
 
     /** What a request id attributes. */
@@ -73,12 +88,6 @@ public final class RequestIds {
     }
 
     private byte[] mac(String encodedPayload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(encodedPayload.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return macs.get().doFinal(encodedPayload.getBytes(StandardCharsets.US_ASCII));
     }
 }

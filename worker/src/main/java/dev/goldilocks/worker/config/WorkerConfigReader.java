@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class WorkerConfigReader {
 
-    private static final Set<String> KINDS = Set.of(ModelConfig.CAUSAL_LM, ModelConfig.ENCODER);
+    private static final Set<String> KINDS = Set.of(ModelConfig.CAUSAL_LM, ModelConfig.ENCODER, ModelConfig.ECHO);
     private static final int MAX_CONTEXT_TOKENS = 1 << 20;
 
     private WorkerConfigReader() {
@@ -45,11 +45,14 @@ public final class WorkerConfigReader {
     }
 
     private static ModelConfig model(String name, ConfigNode node, Path baseDir) {
+        String kind = node.oneOf("kind", ModelConfig.CAUSAL_LM, KINDS);
+        if (kind.equals(ModelConfig.ECHO)) {
+            return echo(name, node);
+        }
         String device = node.string("device", "cpu");
         if (!device.equals("cpu") && !device.matches("cuda:\\d+")) {
             throw node.error("device", "must be cpu or cuda:N, got '" + device + "'");
         }
-        String kind = node.oneOf("kind", ModelConfig.CAUSAL_LM, KINDS);
         // A causal LM is a folder (its config.json is read too); an encoder may name its two files instead.
         Path path = baseDir.resolve(kind.equals(ModelConfig.CAUSAL_LM) || !node.has("model_file")
                 ? node.requiredString("path") : node.string("path", ".")).normalize();
@@ -70,7 +73,23 @@ public final class WorkerConfigReader {
                 new CudaSettings((long) node.integer("gpu_mem_limit_mb", 0, 0, 1 << 24) << 20,
                         node.oneOf("arena_extend_strategy", CudaSettings.DEFAULT.arenaExtendStrategy(),
                                 Set.of("kNextPowerOfTwo", "kSameAsRequested"))),
-                node.integer("queue_timeout_ms", 0, 0, 3_600_000));
+                node.integer("queue_timeout_ms", 0, 0, 3_600_000),
+                0);
+    }
+
+    /**
+     * An echo model: no files, device or threads (a key for them is unknown, as any other key is); the queue,
+     * its timeout, max_new_tokens, the Score batch settings and the price as for any model, and its context.
+     */
+    private static ModelConfig echo(String name, ConfigNode node) {
+        return new ModelConfig(name, ModelConfig.ECHO, Path.of("."), "cpu", 1, 1,
+                node.integer("max_queue", 64, 0, 1 << 20),
+                node.integer("max_new_tokens", 256, 1, MAX_CONTEXT_TOKENS),
+                node.integer("max_batch_size", ModelConfig.DEFAULT_MAX_BATCH_SIZE, 1, 1024),
+                node.integer("max_queue_delay_us", 0, 0, 10_000_000),
+                "", "", info(node), CudaSettings.DEFAULT,
+                node.integer("queue_timeout_ms", 0, 0, 3_600_000),
+                node.integer("context_tokens", ModelConfig.DEFAULT_ECHO_CONTEXT_TOKENS, 2, MAX_CONTEXT_TOKENS));
     }
 
     /** A file path (relative to the config) or classpath:/name for one inside a Maven artifact. */

@@ -23,7 +23,7 @@ import java.util.function.IntConsumer;
  * its text does not pile up in memory and the others keep their speed. At most max_sequences run; at
  * most max_queue wait, and {@link #offer} refuses at once past that.
  */
-public final class DecodeLoop {
+public final class DecodeLoop implements Generations {
 
     /** Waiting sequences join a running batch at most this often: a join copies the batch's cache. */
     private static final int JOIN_EVERY_STEPS = 4;

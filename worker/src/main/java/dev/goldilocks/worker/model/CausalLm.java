@@ -26,7 +26,7 @@ import java.util.function.Function;
  * ONNX Runtime: a step's present tensors are handed to the next step as its past without being copied
  * through Java arrays (a batch's cache is copied only when sequences join or leave: KvBatch.gather).
  */
-public final class CausalLm implements AutoCloseable {
+public final class CausalLm implements GenerativeModel, AutoCloseable {
 
     private static final String PAST = "past_key_values.";
     private static final String PRESENT = "present.";
@@ -90,6 +90,12 @@ public final class CausalLm implements AutoCloseable {
         return tokenizer;
     }
 
+    @Override
+    public int[] encode(String text) {
+        return tokenizer.encode(text);
+    }
+
+    @Override
     public int contextTokens() {
         return spec.contextTokens();
     }

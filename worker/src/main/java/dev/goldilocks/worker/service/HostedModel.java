@@ -4,9 +4,13 @@ import ai.onnxruntime.OrtException;
 import dev.goldilocks.common.embed.OnnxSentenceEncoder;
 import dev.goldilocks.worker.config.ModelConfig;
 import dev.goldilocks.worker.generate.DecodeLoop;
+import dev.goldilocks.worker.generate.EchoLoop;
 import dev.goldilocks.worker.generate.GeneratedToken;
+import dev.goldilocks.worker.generate.Generations;
 import dev.goldilocks.worker.generate.Scorer;
 import dev.goldilocks.worker.model.CausalLm;
+import dev.goldilocks.worker.model.EchoModel;
+import dev.goldilocks.worker.model.GenerativeModel;
 import dev.goldilocks.worker.model.ModelFiles;
 import dev.goldilocks.worker.model.Placement;
 import dev.goldilocks.worker.model.SessionFactory;
@@ -24,8 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One loaded model and its bounded work queues. A causal LM's generations join a continuous batch of at
  * most max_concurrent sequences and its Score requests run in dynamic batches of at most max_batch_size;
- * an encoder's Embed requests run in dynamic batches. At most max_queue of each wait; past a bound a
- * request is refused at once instead of queueing without limit.
+ * an encoder's Embed requests run in dynamic batches; an echo model's generations and scores go through
+ * the same kind of queues and threads, and are answered without computing anything. At most max_queue of
+ * each wait; past a bound a request is refused at once instead of queueing without limit.
  */
 public final class HostedModel implements AutoCloseable {
 
@@ -38,10 +43,13 @@ public final class HostedModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostedModel.class);
 
     private final ModelConfig config;
+    /** Where the ONNX session runs; null for an echo model, which has none. */
     private final Placement placement;
     private final CausalLm model;
+    private final EchoModel echo;
     private final OnnxSentenceEncoder encoder;
-    private final DecodeLoop generations;
+    /** Generate and Score requests (null for an encoder). */
+    private final Generations generations;
     private final Batcher<Scorer.Pair, List<GeneratedToken>> scores;
     private final Batcher<List<String>, float[][]> embeddings;
 
@@ -49,6 +57,7 @@ public final class HostedModel implements AutoCloseable {
         this.config = config;
         this.placement = placement;
         this.model = model;
+        this.echo = null;
         this.encoder = null;
         this.generations = new DecodeLoop(config.name(), model, config.maxConcurrent(), config.maxQueue(),
                 decodeBatchSizes, TimeUnit.MILLISECONDS.toNanos(config.queueTimeoutMillis()));
@@ -60,10 +69,23 @@ public final class HostedModel implements AutoCloseable {
         this.config = config;
         this.placement = placement;
         this.model = null;
+        this.echo = null;
         this.encoder = encoder;
         this.generations = null;
         this.scores = null;
         this.embeddings = batcher("embed", this::embedBatch);
+    }
+
+    private HostedModel(ModelConfig config, EchoModel echo, IntConsumer decodeBatchSizes) {
+        this.config = config;
+        this.placement = null;
+        this.model = null;
+        this.echo = echo;
+        this.encoder = null;
+        this.generations = new EchoLoop(config.name(), echo, config.maxQueue(), decodeBatchSizes,
+                TimeUnit.MILLISECONDS.toNanos(config.queueTimeoutMillis()));
+        this.scores = batcher("score", echo::score);
+        this.embeddings = null;
     }
 
     private <I, O> Batcher<I, O> batcher(String rpc, Batcher.BatchFunction<I, O> function) {
@@ -74,6 +96,9 @@ public final class HostedModel implements AutoCloseable {
 
     /** @param decodeBatchSizes told the number of sequences in every decoding step */
     public static HostedModel load(ModelConfig config, IntConsumer decodeBatchSizes) throws IOException, OrtException {
+        if (config.kind().equals(ModelConfig.ECHO)) {
+            return new HostedModel(config, new EchoModel(config.contextTokens()), decodeBatchSizes);
+        }
         Placement placement = SessionFactory.place(config);
         try {
             if (config.kind().equals(ModelConfig.ENCODER)) {
@@ -110,22 +135,22 @@ public final class HostedModel implements AutoCloseable {
         return config;
     }
 
-    /** The device the model really runs on: cpu where its configured CUDA device is missing. */
+    /** The device the model really runs on: cpu where its configured CUDA device is missing (an echo model: cpu). */
     public String device() {
-        return placement.device();
+        return placement == null ? "cpu" : placement.device();
     }
 
-    /** The causal LM, unless this is an encoder. */
-    public Optional<CausalLm> causalLm() {
-        return Optional.ofNullable(model);
+    /** The causal LM or echo model that Generate and Score run on; empty for an encoder. */
+    public Optional<GenerativeModel> generative() {
+        return model != null ? Optional.of(model) : Optional.ofNullable(echo);
     }
 
-    /** Generation requests, batched continuously (causal LMs only). */
-    public DecodeLoop generations() {
+    /** Generation requests: a causal LM's continuous batch, or an echo model's answers (not for encoders). */
+    public Generations generations() {
         return generations;
     }
 
-    /** Score requests, batched dynamically (causal LMs only). */
+    /** Score requests, batched dynamically (not for encoders). */
     public Batcher<Scorer.Pair, List<GeneratedToken>> scores() {
         return scores;
     }
@@ -135,22 +160,22 @@ public final class HostedModel implements AutoCloseable {
         return Optional.ofNullable(embeddings);
     }
 
-    /** Tokens the model reads at most: a causal LM's context, an encoder's truncation length. */
+    /** Tokens the model reads at most: a causal LM's or echo model's context, an encoder's truncation length. */
     public int contextTokens() {
-        return model != null ? model.contextTokens() : encoder.maxTokens();
+        return encoder == null ? generative().orElseThrow().contextTokens() : encoder.maxTokens();
     }
 
     public int queueLength() {
-        return model != null ? generations.queueLength() + scores.queueLength() : embeddings.queueLength();
+        return generations != null ? generations.queueLength() + scores.queueLength() : embeddings.queueLength();
     }
 
     public int inFlight() {
-        return model != null ? generations.inFlight() + scores.inFlight() : embeddings.inFlight();
+        return generations != null ? generations.inFlight() + scores.inFlight() : embeddings.inFlight();
     }
 
     /** Running sequences sitting out decoding steps because their client is not reading (causal LMs). */
     public int paused() {
-        return model != null ? generations.paused() : 0;
+        return generations != null ? generations.paused() : 0;
     }
 
     /**
@@ -158,7 +183,7 @@ public final class HostedModel implements AutoCloseable {
      * after their step in progress, and a running Score or Embed batch finishes. Returns at once.
      */
     public void stop() {
-        if (model != null) {
+        if (generations != null) {
             scores.stop();
             generations.stop();
         } else {
@@ -189,15 +214,18 @@ public final class HostedModel implements AutoCloseable {
         }
         if (model != null) {
             model.close();
-        } else {
+        } else if (encoder != null) {
             encoder.close();
         }
-        placement.close();
+        if (placement != null) {
+            placement.close();
+        }
     }
 
     /** Whether the model's threads ended within {@code millis}, waiting even if interrupted. */
     private boolean threadsEnded(long millis) {
-        List<Joinable> threads = model != null ? List.of(scores::join, generations::join) : List.of(embeddings::join);
+        List<Joinable> threads = generations != null ? List.of(scores::join, generations::join)
+                : List.of(embeddings::join);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         boolean interrupted = false;
         boolean ended = true;

@@ -4,7 +4,7 @@ import dev.goldilocks.worker.generate.DecodeLoop;
 import dev.goldilocks.worker.generate.GenerationResult;
 import dev.goldilocks.worker.generate.GenerationSettings;
 import dev.goldilocks.worker.generate.Scorer;
-import dev.goldilocks.worker.model.CausalLm;
+import dev.goldilocks.worker.model.GenerativeModel;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,12 +22,12 @@ public final class WarmUp {
     }
 
     public static void run(HostedModel hosted) throws Exception {
-        if (hosted.causalLm().isEmpty()) {
+        if (hosted.generative().isEmpty()) {
             offer(hosted.embeddings().orElseThrow(), List.of("Hello"));
             return;
         }
-        CausalLm model = hosted.causalLm().get();
-        int[] prompt = model.tokenizer().encode("Hello");
+        GenerativeModel model = hosted.generative().get();
+        int[] prompt = model.encode("Hello");
         GenerationSettings settings = new GenerationSettings(4, 0f, 1f, 0, List.of(), 0L, false);
         CompletableFuture<GenerationResult> generated = new CompletableFuture<>();
         boolean queued = hosted.generations().offer(new DecodeLoop.Job(prompt, settings, (text, tokens) -> { },
@@ -55,7 +55,7 @@ public final class WarmUp {
             throw new IllegalStateException("warm-up: the generation queue refused it");
         }
         generated.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        int[] continuation = model.tokenizer().encode(" world");
+        int[] continuation = model.encode(" world");
         offer(hosted.scores(), new Scorer.Pair(prompt, continuation));
     }
 

@@ -22,7 +22,7 @@ import dev.goldilocks.worker.generate.GenerationResult;
 import dev.goldilocks.worker.generate.GenerationSettings;
 import dev.goldilocks.worker.generate.DecodeLoop;
 import dev.goldilocks.worker.generate.Scorer;
-import dev.goldilocks.worker.model.CausalLm;
+import dev.goldilocks.worker.model.GenerativeModel;
 import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -135,8 +135,8 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
             out.model(hosted.config().name());
             FieldLimits.required("continuation", request.getContinuation(), MAX_TEXT_BYTES);
             int[] prompt = promptTokens(hosted, request.getPrompt(), 0);
-            CausalLm model = causal(hosted);
-            int[] continuation = model.tokenizer().encode(request.getContinuation());
+            GenerativeModel model = generative(hosted);
+            int[] continuation = model.encode(request.getContinuation());
             if (prompt.length + continuation.length > model.contextTokens()) {
                 throw contextTooLong(hosted, "continuation", "prompt and continuation are " + (prompt.length
                         + continuation.length) + " tokens, more than the model's context of "
@@ -225,10 +225,10 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
         responses.onCompleted();
     }
 
-    /** The hosted causal LM, or FAILED_PRECONDITION naming the model when it is an encoder. */
-    private static CausalLm causal(HostedModel hosted) {
-        return hosted.causalLm().orElseThrow(() ->
-                wrongKind(hosted, "an encoder; Generate and Score need a causal-lm model"));
+    /** The hosted causal LM or echo model, or FAILED_PRECONDITION naming the model when it is an encoder. */
+    private static GenerativeModel generative(HostedModel hosted) {
+        return hosted.generative().orElseThrow(() ->
+                wrongKind(hosted, "an encoder; Generate and Score need a causal-lm or echo model"));
     }
 
     private static StatusRuntimeException wrongKind(HostedModel hosted, String what) {
@@ -257,8 +257,9 @@ public final class WorkerService extends WorkerGrpc.WorkerImplBase {
     /** Tokenizes the prompt and checks it leaves {@code room} tokens in the context. */
     private static int[] promptTokens(HostedModel hosted, String prompt, int room) {
         FieldLimits.required("prompt", prompt, MAX_TEXT_BYTES);
-        int[] ids = causal(hosted).tokenizer().encode(prompt);
-        int context = causal(hosted).contextTokens();
+        GenerativeModel model = generative(hosted);
+        int[] ids = model.encode(prompt);
+        int context = model.contextTokens();
         if (ids.length + room > context) {
             throw contextTooLong(hosted, "prompt", ids.length + " tokens do not fit the model's context of " + context
                     + " tokens" + (room > 0 ? " with room for a new token" : ""));
