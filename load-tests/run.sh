@@ -9,6 +9,8 @@
 #   load-tests/run.sh decision-log-overhead   the gateway's p50 and p99 with the decision log off and on DuckDB, side by side
 #   load-tests/run.sh capacity [OPTIONS]   the all-in-one's capacity curve, generic-only against specialist-by-domain
 #                                   (about 15 minutes; --duration 5 --rates 4,16,64 for a quick check; --help)
+#   load-tests/run.sh overload [OPTIONS]   accepted p99 and refusal cost at 3x the all-in-one's capacity, against its
+#                                   p99 at 0.3x (open loop, Poisson; about 5 minutes; --help)
 #   load-tests/run.sh openai        latency the OpenAI-compatible HTTP surface adds over the gRPC API
 #   load-tests/run.sh hop [OPTIONS] what a hop costs: raw grpc-java echo, worker (echo model), gateway; unary and
 #                                   streaming, 1 and 64 in flight (--quick: a short run; --jfr: profiles; see HopBenchmark);
@@ -17,7 +19,7 @@
 # GOLDILOCKS_DEVICE=cuda:0 runs the models on that GPU (builds with -Pcuda; batching benchmark only).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-name=${1:?usage: load-tests/run.sh foundation|router|tokens|batching|decision-log|decision-log-overhead|capacity|openai|hop}
+name=${1:?usage: load-tests/run.sh foundation|router|tokens|batching|decision-log|decision-log-overhead|capacity|overload|openai|hop}
 shift
 case "$name" in
   foundation) main=dev.goldilocks.loadtests.FoundationBenchmark ;;
@@ -25,6 +27,7 @@ case "$name" in
   batching) main=dev.goldilocks.loadtests.BatchingBenchmark ;;
   decision-log) main=dev.goldilocks.loadtests.DecisionLogBenchmark ;;
   capacity) main=dev.goldilocks.loadtests.loadgen.CapacityCommand ;;
+  overload) main=dev.goldilocks.loadtests.loadgen.OverloadCommand ;;
   openai) main=dev.goldilocks.loadtests.OpenAiOverheadBenchmark ;;
   tokens) main=dev.goldilocks.loadtests.TokenBenchmark ;;
   decision-log-overhead) main=dev.goldilocks.loadtests.DecisionLogOverheadBenchmark ;;
@@ -65,7 +68,7 @@ if [ "$name" = hop ]; then
   done
   exec "${run[@]}" "$root/load-tests/results" "${args[@]}"
 fi
-if [ "$name" = capacity ]; then
+if [ "$name" = capacity ] || [ "$name" = overload ]; then
   GOLDILOCKS_MODELS="$root/models" GOLDILOCKS_RESULTS="$root/load-tests/results" exec "${run[@]}" "$@"
 fi
 exec "${run[@]}" "$root/load-tests/results" "$@"

@@ -24,6 +24,8 @@ public final class ServingProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServingProcess.class);
     /** How long the final statuses of ended calls may take to reach clients before connections are cut. */
     private static final Duration FLUSH = Duration.ofSeconds(5);
+    /** How long calls on their way when the port closed may take to arrive, when an open Watch hides it. */
+    private static final Duration SETTLE = Duration.ofMillis(250);
     /** How long the server and its executor may take to stop once every call has ended. */
     private static final Duration STOP = Duration.ofSeconds(5);
 
@@ -142,7 +144,7 @@ public final class ServingProcess implements AutoCloseable {
         try {
             TimeUnit.NANOSECONDS.sleep(settings.preStop().toNanos());
             server.shutdown();
-            calls.awaitNoWork(System.nanoTime() + settings.grace().toNanos());
+            awaitCalls(System.nanoTime() + settings.grace().toNanos());
         } catch (InterruptedException e) {
             hurried = true; // asked to stop now: no more waiting for load balancers or calls
         }
@@ -170,6 +172,22 @@ public final class ServingProcess implements AutoCloseable {
         LOG.info("{} drain ended after {} s{}: {} calls finished, {} cancelled (UNAVAILABLE, SHUTTING_DOWN)", what,
                 String.format("%.1f", (System.nanoTime() - began) / 1e9), hurried ? " (hurried)" : "",
                 calls.finished(), calls.cancelled());
+    }
+
+    /**
+     * Lets calls finish until {@code deadline}, those in flight and those still on their way: a client's call sent
+     * before it read the server's GOAWAY arrives after the port closed, perhaps after the count reached zero, and
+     * would otherwise be ended although the grace period had time for it. The transports closing says no more
+     * can come; an open health Watch keeps its transport open, and then a short settle stands in for that.
+     */
+    private void awaitCalls(long deadline) throws InterruptedException {
+        do {
+            calls.awaitNoWork(deadline);
+            long settle = Math.min(SETTLE.toNanos(), deadline - System.nanoTime());
+            if (settle > 0) {
+                server.awaitTermination(settle, TimeUnit.NANOSECONDS);
+            }
+        } while (calls.work() > 0 && System.nanoTime() < deadline);
     }
 
     /** Stops the server, its executor and /metrics once calls are over. */
