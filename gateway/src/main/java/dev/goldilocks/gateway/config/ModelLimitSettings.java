@@ -9,9 +9,9 @@ import java.util.List;
  * {@code max} from the latency of the model's calls, so that the queue stays short and accepted calls
  * stay fast; {@code fixed} keeps it at {@code max}.
  *
- * @param algorithm gradient2 (default), vegas or fixed
+ * @param algorithm vegas (default), gradient2 or fixed
  * @param initial   the limit before any latency was measured
- * @param min       the lowest the limit goes (gradient2)
+ * @param min       the lowest the limit goes
  * @param max       the highest it goes; the limit itself with {@code fixed}
  */
 public record ModelLimitSettings(String algorithm, int initial, int min, int max) {
@@ -32,7 +32,7 @@ public record ModelLimitSettings(String algorithm, int initial, int min, int max
     }
 
     public static ModelLimitSettings defaults() {
-        return new ModelLimitSettings(GRADIENT2, 16, 2, 64);
+        return new ModelLimitSettings(VEGAS, 16, 2, 64);
     }
 
     /** A fixed limit of {@code max} calls in flight per model. */

@@ -14,9 +14,13 @@ import java.util.Optional;
  * A model's concurrency limit at this gateway (Netflix concurrency-limits): a call takes a permit or is
  * refused at once. The adaptive algorithms learn from each admitted call's latency, from admission to
  * its end, averaged over windows of at least ten calls and a second (so one long generation does not
- * swing the limit): when latency rises above its long-term level, worker queues are growing and the limit
- * comes down; while it stays level the limit grows. Only calls whose latency says something about the
- * model are samples: see {@link Dispatcher}.
+ * swing the limit). Vegas, the default, compares that latency with the lowest it has seen (the model
+ * unloaded): when it rises well above it, calls are waiting (in worker queues, or in batches slowed by
+ * their size or by other work on the cores) and the limit comes down. Gradient2 compares it with its own
+ * long-term average instead, which a sustained overload pulls up: at three times the all-in-one's capacity
+ * it let accepted calls' p99 reach 16 times the low-load p99, Vegas 6 times, at the same throughput
+ * (load-tests/results/overload.md). Only calls whose latency says something about the model are samples:
+ * see {@link Dispatcher}.
  */
 final class ModelLimiter {
 
@@ -29,10 +33,12 @@ final class ModelLimiter {
     private static Limit algorithm(ModelLimitSettings s) {
         return switch (s.algorithm()) {
             case ModelLimitSettings.FIXED -> FixedLimit.of(s.max());
-            case ModelLimitSettings.VEGAS -> WindowedLimit.newBuilder().build(VegasLimit.newBuilder()
-                    .initialLimit(s.initial()).maxConcurrency(s.max()).build());
-            default -> WindowedLimit.newBuilder().build(Gradient2Limit.newBuilder()
+            case ModelLimitSettings.GRADIENT2 -> WindowedLimit.newBuilder().build(Gradient2Limit.newBuilder()
                     .initialLimit(s.initial()).minLimit(s.min()).maxConcurrency(s.max()).build());
+            // Vegas's own step down (log10 of the limit), floored at min, which Vegas itself has not
+            default -> WindowedLimit.newBuilder().build(VegasLimit.newBuilder()
+                    .initialLimit(s.initial()).maxConcurrency(s.max())
+                    .decrease(limit -> Math.max(s.min(), limit - Math.log10(limit))).build());
         };
     }
 

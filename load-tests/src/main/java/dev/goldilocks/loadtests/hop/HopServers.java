@@ -74,7 +74,7 @@ public final class HopServers {
 
     /**
      * The all-in-one's own gateway settings (its routing, limits and prices) with an API key, as a production
-     * gateway has, and each model's adaptive concurrency limit (gradient2, the default algorithm) held at 256,
+     * gateway has, and each model's concurrency limit held at 256 (an adaptive algorithm pinned by min = max),
      * so that no call is refused at the benchmark's load: the run measures the path, not the limiter's choice.
      */
     private static GatewayConfig gatewayConfig(GatewayConfig allInOne) {

@@ -38,6 +38,10 @@ public final class OverloadCommand implements Callable<Integer> {
     @Option(names = "--saturate-seconds", description = "Length of that run (default: ${DEFAULT-VALUE}).")
     double saturateSeconds = 20;
 
+    @Option(names = "--capacity", description = "Capacity C in requests/s, from an earlier run, to compare"
+            + " configurations at the same offered rates (default: measured first).")
+    Double knownCapacity;
+
     @Option(names = "--low-load", description = "The reference load, as a share of capacity (default: ${DEFAULT-VALUE}).")
     double lowLoad = 0.3;
 
@@ -90,10 +94,15 @@ public final class OverloadCommand implements Callable<Integer> {
             ManagedChannel channel = new LoopbackTarget("127.0.0.1", server.port()).channel(Optional.empty(), Optional.empty());
             try {
                 run(channel, base, prompts, "warm-up", 4, 10, 100);
-                Phase saturated = run(channel, base, prompts, "saturated", saturateRate, saturateSeconds, 200);
-                double capacity = saturated.step().throughput();
+                double capacity;
+                if (knownCapacity == null) {
+                    Phase saturated = run(channel, base, prompts, "saturated", saturateRate, saturateSeconds, 200);
+                    capacity = saturated.step().throughput();
+                    phases.add(saturated);
+                } else {
+                    capacity = knownCapacity;
+                }
                 System.err.printf("overload: capacity %.1f requests/s%n", capacity);
-                phases.add(saturated);
                 Phase low = run(channel, base, prompts, "low load", lowLoad * capacity, lowSeconds, 300);
                 phases.add(low);
                 Phase over = run(channel, base, prompts, "overload", overload * capacity, overloadSeconds, 400);
@@ -114,9 +123,9 @@ public final class OverloadCommand implements Callable<Integer> {
                 + " admission at the door) as its own process; probes and shadow traffic off; the load generator shares"
                 + " its two cores");
         setup.put("phases", String.format(Locale.ROOT, "10 s warm-up at 4/s (not counted); %.0f s at %.0f/s to measure"
-                + " capacity C (throughput of successful requests when saturated); %.0f s at %.2f C; %.0f s at %.1f C;"
-                + " then %d requests one after another", saturateSeconds, saturateRate, lowSeconds, lowLoad,
-                overloadSeconds, overload, sequential));
+                + " capacity C (throughput of successful requests when saturated; or C given by --capacity); %.0f s at"
+                + " %.2f C; %.0f s at %.1f C; then %d requests one after another", saturateSeconds, saturateRate,
+                lowSeconds, lowLoad, overloadSeconds, overload, sequential));
         String command = "load-tests/run.sh overload " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         new LoadReport("Overload: accepted latency and refusal cost at " + LoadReport.num(overload) + "x capacity",
                 command, setup, base.slo(), phases.stream().map(Phase::step).toList())
