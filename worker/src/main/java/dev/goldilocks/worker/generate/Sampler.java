@@ -31,7 +31,8 @@ public final class Sampler {
 
     private final GenerationSettings settings;
     private final Random random;
-    private final Candidates candidates = new Candidates();
+    /** Made at the first draw: a greedy sequence never needs its arrays (tens of KB per sequence, JFR). */
+    private Candidates candidates;
     private long literalDraws;
 
     public Sampler(GenerationSettings settings) {
@@ -82,6 +83,9 @@ public final class Sampler {
         int n = logits.length;
         double temperature = settings.temperature();
         double cut = max + Math.log(tailShare / n) * temperature;
+        if (candidates == null) {
+            candidates = new Candidates();
+        }
         candidates.collectFrom(logits, max, cut, temperature);
         int tail = n - candidates.size();
         // no token below the cut weighs more than the largest of them (the arithmetic is monotonic)
