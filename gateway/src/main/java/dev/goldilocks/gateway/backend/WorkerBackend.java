@@ -44,8 +44,10 @@ public final class WorkerBackend implements ModelBackend {
         // The worker's answers are handled on the connection's event loop (direct executor): what runs there
         // (Attempt, GenerationCall, the sinks, metrics) never blocks, and a hand-off to gRPC's default cached
         // pool for each message cost about four thread wake-ups per call (JFR: load-tests/results/hop-findings.md).
+        // No gRPC retries on this channel: the dispatcher retries and fails over itself (on another replica,
+        // within its budget), and gRPC's retry machinery buffered every call's messages for nothing.
         NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address).maxInboundMessageSize(maxInboundBytes)
-                .flowControlWindow(WINDOW_BYTES).keepAliveTime(30, TimeUnit.SECONDS).directExecutor();
+                .flowControlWindow(WINDOW_BYTES).keepAliveTime(30, TimeUnit.SECONDS).directExecutor().disableRetry();
         if (tls.isPresent()) {
             builder.sslContext(tls.get());
         } else {
