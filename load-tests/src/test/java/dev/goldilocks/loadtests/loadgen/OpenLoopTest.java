@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
  */
 class OpenLoopTest {
 
+    /** How many places a call's arrival may move from its place in the schedule. */
+    private static final int REORDER = 4;
+
     @Test
     void aServerThatFallsBehindShowsLatencyGrowingWithIntendedSendTimes() throws Exception {
         int n = 60;
@@ -32,18 +35,21 @@ class OpenLoopTest {
                 assertThat(run.all()).allMatch(RequestRecord::ok);
                 assertThat(server.maxHeld()).isGreaterThanOrEqualTo(n / 2);
                 // call k is answered only once call 2k has arrived, which is not before 2k's intended send time:
-                // its latency, counted from its own intended time, holds the whole wait in the queue
+                // its latency, counted from its own intended time, holds the whole wait in the queue. The server
+                // counts arrivals in the order its handlers start, which can differ from the order of sending by a
+                // few calls when sends bunch up on a loaded machine (seen once in a full run: call 25 answered
+                // 14 ms early), so the bound is taken REORDER arrivals earlier.
                 List<RequestRecord> byIndex = run.all().stream()
                         .sorted(java.util.Comparator.comparingInt(RequestRecord::index)).toList();
                 for (int k = 1; k < n / 2; k++) {
-                    long queued = schedule.offsetNanos(2 * k - 1) - schedule.offsetNanos(k - 1);
+                    long queued = schedule.offsetNanos(Math.max(k - 1, 2 * k - 1 - REORDER)) - schedule.offsetNanos(k - 1);
                     assertThat(byIndex.get(k - 1).e2eNanos()).as("request %d", k - 1).isGreaterThanOrEqualTo(queued);
                 }
                 // and that wait grows with the intended send time: the later half waited longer than the run's
                 // first requests ever could have
                 long firstGap = schedule.offsetNanos(1) - schedule.offsetNanos(0);
                 assertThat(byIndex.get(n / 2 - 2).e2eNanos())
-                        .isGreaterThanOrEqualTo(schedule.offsetNanos(n - 3) - schedule.offsetNanos(n / 2 - 2))
+                        .isGreaterThanOrEqualTo(schedule.offsetNanos(n - 3 - REORDER) - schedule.offsetNanos(n / 2 - 2))
                         .isGreaterThan(firstGap);
             } finally {
                 channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
