@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * The all-in-one ({@code goldilocks serve}) as a process of its own, on an ephemeral port, with probes and
  * shadow traffic off: what is measured is the server alone, and its CPU time can be read apart from the load
- * generator's. Closing it sends SIGTERM (it drains) and waits for it to exit.
+ * generator's. Closing it sends SIGTERM (it drains) and waits for it to exit; so does the benchmark's own exit
+ * (Ctrl-C must not leave the server running).
  */
 final class AllInOneProcess implements AutoCloseable {
 
@@ -29,10 +30,13 @@ final class AllInOneProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Thread stopOnExit;
 
     private AllInOneProcess(Process process, int port) {
         this.process = process;
         this.port = port;
+        this.stopOnExit = new Thread(this::stop, "stop-all-in-one");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     /** Starts it with this JVM's classpath (which holds the gateway) and waits until it serves; output to {@code log}. */
@@ -101,10 +105,24 @@ final class AllInOneProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook stops the server
+        }
+        stop();
+    }
+
+    private void stop() {
         process.destroy(); // SIGTERM: it drains, then exits
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -64,8 +64,6 @@ public final class CapacityCommand implements Callable<Integer> {
         List<StepResult> warmup;
         List<StepResult> steps;
         try (AllInOneProcess server = AllInOneProcess.start(traffic.modelsDir(), log)) {
-            Thread stopServer = new Thread(() -> closeQuietly(server), "stop-all-in-one");
-            Runtime.getRuntime().addShutdownHook(stopServer); // Ctrl-C must not leave the server running
             ManagedChannel channel = new LoopbackTarget("127.0.0.1", server.port()).channel(Optional.empty(), Optional.empty());
             try {
                 LoadTest test = new LoadTest(channel, prompts, System.err, server::cpuSeconds);
@@ -73,7 +71,6 @@ public final class CapacityCommand implements Callable<Integer> {
                 steps = test.run(plan);
             } finally {
                 channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-                Runtime.getRuntime().removeShutdownHook(stopServer);
             }
         }
         CapacitySummary summary = CapacitySummary.of(steps, attainment);
@@ -181,14 +178,6 @@ public final class CapacityCommand implements Callable<Integer> {
 
     private static CapacitySummary.PolicyCapacity find(CapacitySummary summary, String policy) {
         return summary.policies().stream().filter(p -> p.policy().equals(policy)).findFirst().orElseThrow();
-    }
-
-    private static void closeQuietly(AllInOneProcess server) {
-        try {
-            server.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     static CommandLine commandLine() {

@@ -93,26 +93,7 @@ public final class OverloadCommand implements Callable<Integer> {
         try (AllInOneProcess server = AllInOneProcess.start(traffic.modelsDir(), log)) {
             ManagedChannel channel = new LoopbackTarget("127.0.0.1", server.port()).channel(Optional.empty(), Optional.empty());
             try {
-                run(channel, base, prompts, "warm-up", 4, 10, 100);
-                double capacity;
-                if (knownCapacity == null) {
-                    Phase saturated = run(channel, base, prompts, "saturated", saturateRate, saturateSeconds, 200);
-                    capacity = saturated.step().throughput();
-                    phases.add(saturated);
-                } else {
-                    capacity = knownCapacity;
-                }
-                System.err.printf("overload: capacity %.1f requests/s%n", capacity);
-                Phase low = run(channel, base, prompts, "low load", lowLoad * capacity, lowSeconds, 300);
-                phases.add(low);
-                Phase over = run(channel, base, prompts, "overload", overload * capacity, overloadSeconds, 400);
-                phases.add(over);
-                Map<String, Long> after = sequentially(channel, base.shape(), prompts.draw(sequential, base.mix(), 500));
-                long ok = after.getOrDefault("OK", 0L);
-                Double lowP99 = low.acceptedE2e().p99();
-                Double overP99 = over.acceptedE2e().p99();
-                summary = new Summary(capacity, lowP99, overP99, lowP99 == null || overP99 == null ? null : overP99 / lowP99,
-                        over.refusalFromSend().p50(), over.refusalFromSend().p99(), (int) ok, sequential, after);
+                summary = measure(channel, base, prompts, phases);
             } finally {
                 channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
             }
@@ -133,6 +114,31 @@ public final class OverloadCommand implements Callable<Integer> {
                 .write(out);
         System.out.println("README line: " + headline(summary));
         return 0;
+    }
+
+    /** Runs the phases against the server, adding each measured one to {@code phases}; the figures. */
+    private Summary measure(ManagedChannel channel, LoadPlan base, PromptSet prompts, List<Phase> phases)
+            throws InterruptedException {
+        run(channel, base, prompts, "warm-up", 4, 10, 100);
+        double capacity;
+        if (knownCapacity == null) {
+            Phase saturated = run(channel, base, prompts, "saturated", saturateRate, saturateSeconds, 200);
+            capacity = saturated.step().throughput();
+            phases.add(saturated);
+        } else {
+            capacity = knownCapacity;
+        }
+        System.err.printf("overload: capacity %.1f requests/s%n", capacity);
+        Phase low = run(channel, base, prompts, "low load", lowLoad * capacity, lowSeconds, 300);
+        phases.add(low);
+        Phase over = run(channel, base, prompts, "overload", overload * capacity, overloadSeconds, 400);
+        phases.add(over);
+        Map<String, Long> after = sequentially(channel, base.shape(), prompts.draw(sequential, base.mix(), 500));
+        long ok = after.getOrDefault("OK", 0L);
+        Double lowP99 = low.acceptedE2e().p99();
+        Double overP99 = over.acceptedE2e().p99();
+        return new Summary(capacity, lowP99, overP99, lowP99 == null || overP99 == null ? null : overP99 / lowP99,
+                over.refusalFromSend().p50(), over.refusalFromSend().p99(), (int) ok, sequential, after);
     }
 
     private Phase run(ManagedChannel channel, LoadPlan base, PromptSet prompts, String name, double rate,
@@ -189,13 +195,13 @@ public final class OverloadCommand implements Callable<Integer> {
     }
 
     private String headline(Summary s) {
-        return String.format(Locale.ROOT, "Capacity C %.1f requests/s (successful requests per second when"
-                        + " saturated). At %.1fx C, accepted requests' p99 was %s s against %s s at %.2f C: %s (goal: at"
-                        + " most 2x); refusals took %s ms at p50 and %s ms at p99 from the client's send (goal: p99 at"
-                        + " most 5 ms); after the overload %d of %d sequential requests were OK.",
-                s.capacity(), overload, LoadReport.sec(s.overloadAcceptedP99()), LoadReport.sec(s.lowLoadP99()), lowLoad,
-                s.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2fx", s.ratio()), millis(s.refusalP50()),
-                millis(s.refusalP99()), s.sequentialOk(), s.sequentialSent());
+        String measured = knownCapacity == null ? "successful requests per second when saturated" : "given by --capacity";
+        return String.format(Locale.ROOT, "Capacity C %.1f requests/s (%s). At %.1fx C, accepted requests' p99 was %s s"
+                        + " against %s s at %.2f C: %s (goal: at most 2x); refusals took %s ms at p50 and %s ms at p99"
+                        + " from the client's send (goal: p99 at most 5 ms); after the overload %d of %d sequential"
+                        + " requests were OK.", s.capacity(), measured, overload, LoadReport.sec(s.overloadAcceptedP99()),
+                LoadReport.sec(s.lowLoadP99()), lowLoad, s.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2fx",
+                        s.ratio()), millis(s.refusalP50()), millis(s.refusalP99()), s.sequentialOk(), s.sequentialSent());
     }
 
     private static String millis(Double seconds) {
