@@ -219,11 +219,8 @@ class DecisionLogApiTest {
             assertThat(report.getDecisionLog().getDetail()).contains(notADirectory.toString());
             assertThat(gateway.metric("goldilocks_decision_log_degraded")).isEqualTo(1.0);
             // the row waits in the bounded queue for the store (counted as dropped only when the queue overflows)
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (gateway.metric("goldilocks_decision_log_queued_rows") != 1.0) {
-                assertThat(System.nanoTime()).as("the row queued for the store").isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            Eventually.until("the row queued for the store",
+                    () -> gateway.metric("goldilocks_decision_log_queued_rows") == 1.0);
         }
     }
 

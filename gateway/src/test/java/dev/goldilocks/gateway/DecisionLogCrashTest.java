@@ -138,6 +138,7 @@ class DecisionLogCrashTest {
                     channel.shutdownNow();
                 }
             }
+            // how often to look again while the process starts, not a guess at when it is ready
             Thread.sleep(50);
         }
     }

@@ -11,7 +11,6 @@ import dev.goldilocks.proto.v1.GenerationParams;
 import dev.goldilocks.store.DecisionLogSettings;
 import dev.goldilocks.store.PostgresCluster;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,10 +63,6 @@ class ExperimentReplicasTest {
 
     /** Waits (a few reload intervals at most) until {@code unit}'s requests are exposed on the replica, or not. */
     private static void awaitArm(Replica gateway, String unit, boolean exposed) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (arm(gateway, unit).isEmpty() == exposed) {
-            assertThat(System.nanoTime()).as("the other replica reloads its experiments").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Eventually.until("the other replica reloads its experiments", () -> arm(gateway, unit).isEmpty() != exposed);
     }
 }

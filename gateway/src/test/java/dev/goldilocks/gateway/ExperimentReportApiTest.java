@@ -28,7 +28,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -133,19 +132,10 @@ class ExperimentReportApiTest {
 
     /** The report once every request's exposure is in the log (rows are written off the requests' path). */
     private static ExperimentReportResponse awaitUnits(Replica gateway, int units) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            ExperimentReportResponse r = admin(gateway.channel()).experimentReport(ExperimentReportRequest.newBuilder()
-                    .setName("math-quality").build());
-            long seen = r.getSegmentsCount() == 0 ? 0 : r.getSegments(0).getArmsList().stream()
-                    .mapToLong(ArmSummary::getUnits).sum();
-            if (seen == units) {
-                return r;
-            }
-            assertThat(System.nanoTime()).as("waiting for %d units in the report, %d so far", units, seen)
-                    .isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        return Eventually.value(units + " units in the report", () -> admin(gateway.channel()).experimentReport(
+                ExperimentReportRequest.newBuilder().setName("math-quality").build()),
+                r -> (r.getSegmentsCount() == 0 ? 0 : r.getSegments(0).getArmsList().stream()
+                        .mapToLong(ArmSummary::getUnits).sum()) == units);
     }
 
     private static HttpResponse<String> get(String url) throws Exception {

@@ -81,11 +81,7 @@ class FailoverApiTest {
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE_NANOS;
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for: " + what).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        Eventually.until(what, condition::getAsBoolean);
     }
 
     /** The math specialist's requests waiting and running on a worker, as it reports them. */

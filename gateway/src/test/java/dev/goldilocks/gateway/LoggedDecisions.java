@@ -1,7 +1,5 @@
 package dev.goldilocks.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.goldilocks.proto.v1.DecisionLogRow;
 import dev.goldilocks.proto.v1.GoldilocksAdminGrpc;
 import dev.goldilocks.proto.v1.LogTailRequest;
@@ -27,15 +25,7 @@ final class LoggedDecisions {
      */
     static List<DecisionLogRow> await(Channel gateway, int n, Predicate<List<DecisionLogRow>> ready)
             throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            List<DecisionLogRow> rows = latest(gateway, n);
-            if (ready.test(rows)) {
-                return rows;
-            }
-            assertThat(System.nanoTime()).as("waiting for the decision log's rows").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        return Eventually.value("the decision log's rows", () -> latest(gateway, n), ready);
     }
 
     /** The row of {@code requestId} once it is written. */

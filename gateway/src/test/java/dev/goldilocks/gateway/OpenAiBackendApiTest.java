@@ -185,16 +185,9 @@ class OpenAiBackendApiTest {
 
     /** ListModels of the front gateway once it has polled {@code model} ready (a first poll may time out). */
     private static Map<String, ModelInfo> listedWhenReady(String model) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        for (;;) {
-            Map<String, ModelInfo> listed = via(front).listModels(ListModelsRequest.getDefaultInstance()).getModelsList()
-                    .stream().collect(Collectors.toMap(ModelInfo::getName, Function.identity()));
-            if (listed.get(model).getReady()) {
-                return listed;
-            }
-            assertThat(System.nanoTime()).as("waiting for " + model + " to be polled ready").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        return Eventually.value(model + " polled ready", () -> via(front).listModels(ListModelsRequest.getDefaultInstance())
+                .getModelsList().stream().collect(Collectors.toMap(ModelInfo::getName, Function.identity())),
+                listed -> listed.get(model).getReady());
     }
 
     @Test

@@ -98,6 +98,7 @@ class OpenAiBackendKillTest {
             if (m.find()) {
                 return m;
             }
+            // how often to look again while the process starts, not a guess at when it is ready
             Thread.sleep(20);
         }
         throw new AssertionError("the server did not print '" + line + "':\n" + Files.readString(output));

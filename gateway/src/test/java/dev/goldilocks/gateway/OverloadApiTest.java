@@ -98,11 +98,7 @@ class OverloadApiTest {
     }
 
     private static void awaitRunning(WorkerProxy proxy, int calls) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (proxy.running() < calls) {
-            assertThat(System.nanoTime()).as("%d calls reach the worker", calls).isLessThan(deadline);
-            Thread.sleep(2);
-        }
+        Eventually.until(calls + " calls reach the worker", () -> proxy.running() >= calls);
     }
 
     @Test

@@ -214,10 +214,6 @@ class RequestMetricsApiTest {
     }
 
     private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for an event").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        Eventually.until("the calls and counters to settle", condition::getAsBoolean);
     }
 }

@@ -102,6 +102,7 @@ class SigtermTest {
             if (m.find()) {
                 return m;
             }
+            // how often to look again while the process starts, not a guess at when it is ready
             Thread.sleep(50);
         }
         throw new AssertionError("the all-in-one did not start:\n" + Files.readString(output));
