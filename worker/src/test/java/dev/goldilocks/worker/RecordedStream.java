@@ -38,6 +38,7 @@ final class RecordedStream implements ClientResponseObserver<WorkerGenerateReque
     private final CountDownLatch first = new CountDownLatch(1);
     private final CompletableFuture<Throwable> ended = new CompletableFuture<>();
     private volatile ClientCallStreamObserver<WorkerGenerateRequest> call;
+    private volatile long firstChunkAt = Long.MAX_VALUE;
 
     RecordedStream(boolean manual) {
         this.manual = manual;
@@ -53,6 +54,9 @@ final class RecordedStream implements ClientResponseObserver<WorkerGenerateReque
 
     @Override
     public void onNext(WorkerGenerateChunk chunk) {
+        if (firstChunkAt == Long.MAX_VALUE) {
+            firstChunkAt = System.nanoTime();
+        }
         chunks.add(chunk);
         first.countDown();
     }
@@ -79,6 +83,11 @@ final class RecordedStream implements ClientResponseObserver<WorkerGenerateReque
     /** Reads everything from now on. */
     void readAll() {
         call.request(Integer.MAX_VALUE);
+    }
+
+    /** Whether the server had sent a message before {@code nanoTime}: proof that it had accepted the call. */
+    boolean answeredBefore(long nanoTime) {
+        return firstChunkAt < nanoTime;
     }
 
     boolean isDone() {
