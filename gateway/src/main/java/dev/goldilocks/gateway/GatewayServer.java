@@ -1,5 +1,6 @@
 package dev.goldilocks.gateway;
 
+import dev.goldilocks.common.grpc.EventLoops;
 import dev.goldilocks.common.grpc.GrpcServers;
 import dev.goldilocks.common.grpc.ParseErrors;
 import dev.goldilocks.common.grpc.ServingProcess;
@@ -42,6 +43,7 @@ import dev.goldilocks.proto.v1.GoldilocksGrpc;
 import dev.goldilocks.proto.v1.ReportResponse;
 import dev.goldilocks.proto.v1.Route;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -60,11 +62,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +87,8 @@ public final class GatewayServer implements AutoCloseable {
 
     private final ServingProcess process;
     private final WorkerPools pools;
+    /** The public port's and the worker connections' event loops (one connection per loop and worker). */
+    private final EventLoops loops;
     private final RouterFactory routing;
     private final ProbeRunner probes;
     private final ShadowRunner shadow;
@@ -94,7 +100,8 @@ public final class GatewayServer implements AutoCloseable {
     private final DecisionAdmin decisionAdmin;
     private final Experiments experiments;
 
-    private GatewayServer(ServingProcess process, WorkerPools pools, RouterFactory routing, ProbeRunner probes,
+    private GatewayServer(ServingProcess process, WorkerPools pools, EventLoops loops, RouterFactory routing,
+                          ProbeRunner probes,
                           ShadowRunner shadow, ManagedChannel self, Server selfServer, CachedReport<ReportResponse> report,
                           OpenAiHttpServer openAi, DecisionLogging decisionLog, DecisionAdmin decisionAdmin,
                           Experiments experiments) {
@@ -107,6 +114,7 @@ public final class GatewayServer implements AutoCloseable {
         this.report = report;
         this.process = process;
         this.pools = pools;
+        this.loops = loops;
         this.routing = routing;
         this.probes = probes;
         this.shadow = shadow;
@@ -133,8 +141,9 @@ public final class GatewayServer implements AutoCloseable {
                 generic, registry);
         RateLimitedLog operator = new RateLimitedLog(LoggerFactory.getLogger(OPERATOR_EVENTS), OPERATOR_INTERVAL);
         DispatchMetrics dispatchMetrics = new DispatchMetrics(registry);
+        EventLoops loops = EventLoops.create("gateway");
         WorkerPools pools = new WorkerPools(config.models(), config.maxInboundBytes(), config.dispatch(), config.workerTls(),
-                dispatchMetrics, operator);
+                Optional.of(loops), dispatchMetrics, operator);
         Dispatcher dispatcher = new Dispatcher(pools, config.dispatch(), dispatchMetrics, operator);
         GatewayAdmission admission = new GatewayAdmission(config.limits().maxInFlight(), dispatcher::everyModelSaturated,
                 dispatchMetrics, new LoadShedding(operator, "gateway"));
@@ -164,12 +173,13 @@ public final class GatewayServer implements AutoCloseable {
                         runner.offer(request, answer);
                     }
                     experiments.answered(request, answer);
-                }, operator, recorder, experiments.live()).bindService()), admission, auth,
+                }, operator, recorder, experiments.live(), onHandlerThread(loops, executor)).bindService()), admission,
+                auth,
                 new RequestCounting(outcomes.metrics()));
         ServerServiceDefinition admin = ServerInterceptors.intercept(new AdminService(report, decisionAdmin,
                 experiments.admin()), auth);
-        NettyServerBuilder server = GrpcServers.builder(config.host(), config.port(), config.maxInboundBytes(),
-                        executor, health, config.tls())
+        NettyServerBuilder server = loops.serve(GrpcServers.builder(config.host(), config.port(),
+                        config.maxInboundBytes(), executor, health, config.tls()), executor, GatewayServer::onItsLoop)
                 .addService(ServerInterceptors.intercept(api, Traffic.ignoreClaims()))
                 .addService(ServerInterceptors.intercept(admin, Traffic.ignoreClaims()));
         // the gateway's own probe and shadow traffic: the same services and interceptors, in-process, so it
@@ -201,6 +211,7 @@ public final class GatewayServer implements AutoCloseable {
             decisionLog.close();
             routing.close();
             pools.close();
+            loops.close();
             throw e;
         }
         warmUpMessages();
@@ -224,7 +235,7 @@ public final class GatewayServer implements AutoCloseable {
                     new SplittableRandom());
             shadowRef.set(shadow);
         }
-        return new GatewayServer(process, pools, routing, probes, shadow, self, selfServer, report, openAi,
+        return new GatewayServer(process, pools, loops, routing, probes, shadow, self, selfServer, report, openAi,
                 decisionLog, decisionAdmin, experiments);
     }
 
@@ -362,7 +373,31 @@ public final class GatewayServer implements AutoCloseable {
         }
         decisionLog.close(); // after the drain: every call has ended and left its row
         pools.close();
+        loops.close(); // after the server and the worker channels on them
         routing.close();
+    }
+
+    /**
+     * The public port's generations run on their connection's event loop: without a prompt to classify a call
+     * does microseconds of work, and the hand-off to a handler thread and back cost more (two thread wake-ups,
+     * load-tests/results/hop-findings.md). The other methods may block (a store, a report) and run on handler
+     * threads.
+     */
+    private static boolean onItsLoop(MethodDescriptor<?, ?> method) {
+        String name = method.getFullMethodName();
+        return name.equals(GoldilocksGrpc.getGenerateMethod().getFullMethodName())
+                || name.equals(GoldilocksGrpc.getGenerateStreamMethod().getFullMethodName());
+    }
+
+    /** Runs a task on a handler thread when it was about to run on a transport thread, else where it is. */
+    private static Executor onHandlerThread(EventLoops loops, Executor handlers) {
+        return task -> {
+            if (loops.onLoopThread()) {
+                handlers.execute(task);
+            } else {
+                task.run();
+            }
+        };
     }
 
     /** The decision log (its health, and a flush for tests and tools that read it back). */

@@ -48,6 +48,11 @@ public final class Router {
         return classifier.fromScores(domain, confidence, scores);
     }
 
+    /** Whether routing a prompt with this hint runs the classifier (the hint names no known domain). */
+    public boolean classifies(String domainHint) {
+        return hints.fromHint(domainHint) == null;
+    }
+
     /** The caller's hint when it names a known domain, otherwise the classifier's prediction. */
     public DomainPrediction predict(String prompt, String domainHint) {
         DomainPrediction prediction = hints.fromHint(domainHint);

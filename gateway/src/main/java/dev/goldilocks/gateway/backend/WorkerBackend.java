@@ -1,5 +1,6 @@
 package dev.goldilocks.gateway.backend;
 
+import dev.goldilocks.common.grpc.EventLoops;
 import dev.goldilocks.proto.v1.StatusRequest;
 import dev.goldilocks.proto.v1.StatusResponse;
 import dev.goldilocks.proto.v1.WorkerGenerateChunk;
@@ -15,6 +16,8 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,15 +35,38 @@ public final class WorkerBackend implements ModelBackend {
     public static final int WINDOW_BYTES = 1 << 20;
 
     private final String address;
+    /** Status polls, and calls from threads that are not handling one of the loops' calls (probes, shadow). */
     private final ManagedChannel channel;
+    /** By event loop: the channel whose connection that loop serves (empty without loops of our own). */
+    private final List<ManagedChannel> perLoop;
+    private final Optional<EventLoops> loops;
 
-    WorkerBackend(String address, ManagedChannel channel) {
+    private WorkerBackend(String address, ManagedChannel channel, List<ManagedChannel> perLoop,
+                          Optional<EventLoops> loops) {
         this.address = address;
         this.channel = channel;
+        this.perLoop = perLoop;
+        this.loops = loops;
     }
 
-    /** A channel to {@code address} (host:port), over TLS when {@code tls} is given. */
-    public static WorkerBackend open(String address, int maxInboundBytes, Optional<SslContext> tls) {
+    /**
+     * Channels to {@code address} (host:port), over TLS when {@code tls} is given: on {@code loops} when
+     * given, one per loop, each call on the one of the loop its own call arrived on; else one channel.
+     */
+    public static WorkerBackend open(String address, int maxInboundBytes, Optional<SslContext> tls,
+                                     Optional<EventLoops> loops) {
+        if (loops.isEmpty()) {
+            ManagedChannel channel = channel(address, maxInboundBytes, tls).build();
+            return new WorkerBackend(address, channel, List.of(), Optional.empty());
+        }
+        List<ManagedChannel> perLoop = new ArrayList<>();
+        for (int i = 0; i < loops.get().size(); i++) {
+            perLoop.add(loops.get().connectOn(channel(address, maxInboundBytes, tls), i).build());
+        }
+        return new WorkerBackend(address, perLoop.get(0), perLoop, loops);
+    }
+
+    private static NettyChannelBuilder channel(String address, int maxInboundBytes, Optional<SslContext> tls) {
         // The worker's answers are handled on the connection's event loop (direct executor): what runs there
         // (Attempt, GenerationCall, the sinks, metrics) never blocks, and a hand-off to gRPC's default cached
         // pool for each message cost about four thread wake-ups per call (JFR: load-tests/results/hop-findings.md).
@@ -53,7 +79,7 @@ public final class WorkerBackend implements ModelBackend {
         } else {
             builder.usePlaintext();
         }
-        return new WorkerBackend(address, builder.build());
+        return builder;
     }
 
     @Override
@@ -72,13 +98,16 @@ public final class WorkerBackend implements ModelBackend {
     }
 
     private WorkerGrpc.WorkerStub stub(CallScope scope) {
-        return WorkerGrpc.newStub(channel).withDeadline(scope.deadline());
+        int loop = loops.map(EventLoops::current).orElse(-1);
+        return WorkerGrpc.newStub(loop < 0 ? channel : perLoop.get(loop)).withDeadline(scope.deadline());
     }
 
     @Override
     public CompletableFuture<StatusResponse> status(Duration timeout) {
-        if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-            channel.resetConnectBackoff(); // a restarted worker is found at the next poll, not minutes later
+        for (ManagedChannel c : channels()) {
+            if (c.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+                c.resetConnectBackoff(); // a restarted worker is found at the next poll, not minutes later
+            }
         }
         CompletableFuture<StatusResponse> answer = new CompletableFuture<>();
         WorkerGrpc.newStub(channel).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -113,20 +142,26 @@ public final class WorkerBackend implements ModelBackend {
 
     @Override
     public void shutdown() {
-        channel.shutdown();
+        channels().forEach(ManagedChannel::shutdown);
     }
 
     @Override
     public void close() {
-        channel.shutdown();
+        shutdown();
         try {
-            if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
-                channel.shutdownNow();
+            for (ManagedChannel c : channels()) {
+                if (!c.awaitTermination(5, TimeUnit.SECONDS)) {
+                    c.shutdownNow();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            channel.shutdownNow();
+            channels().forEach(ManagedChannel::shutdownNow);
         }
+    }
+
+    private List<ManagedChannel> channels() {
+        return perLoop.isEmpty() ? List.of(channel) : perLoop;
     }
 
     /** A worker call's answers, passed on with what each failure says about the worker. */

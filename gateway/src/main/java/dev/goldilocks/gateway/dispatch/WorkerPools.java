@@ -1,5 +1,6 @@
 package dev.goldilocks.gateway.dispatch;
 
+import dev.goldilocks.common.grpc.EventLoops;
 import dev.goldilocks.common.grpc.TlsFiles;
 import dev.goldilocks.common.logging.RateLimitedLog;
 import dev.goldilocks.gateway.backend.HttpTransport;
@@ -55,6 +56,7 @@ public final class WorkerPools implements AutoCloseable {
     private final CircuitBreakerConfig breakerConfig;
     private final int maxInboundBytes;
     private final Optional<SslContext> tls;
+    private final Optional<EventLoops> loops;
     private final long pollMillis;
     private final DispatchMetrics metrics;
     private final RateLimitedLog operator;
@@ -67,14 +69,18 @@ public final class WorkerPools implements AutoCloseable {
         List<InetAddress> resolve(String host) throws UnknownHostException;
     }
 
+    /** Worker connections on {@code loops} when given (one per loop and worker), else on gRPC's shared loops. */
     public WorkerPools(List<ModelRoute> models, int maxInboundBytes, DispatchSettings settings,
-                       Optional<TlsFiles> tls, DispatchMetrics metrics, RateLimitedLog operator) {
-        this(models, maxInboundBytes, settings, tls, metrics, operator, host -> List.of(InetAddress.getAllByName(host)));
+                       Optional<TlsFiles> tls, Optional<EventLoops> loops, DispatchMetrics metrics,
+                       RateLimitedLog operator) {
+        this(models, maxInboundBytes, settings, tls, loops, metrics, operator,
+                host -> List.of(InetAddress.getAllByName(host)));
     }
 
     WorkerPools(List<ModelRoute> models, int maxInboundBytes, DispatchSettings settings, Optional<TlsFiles> tls,
-                DispatchMetrics metrics, RateLimitedLog operator, Resolver resolver) {
+                Optional<EventLoops> loops, DispatchMetrics metrics, RateLimitedLog operator, Resolver resolver) {
         this.resolver = resolver;
+        this.loops = loops;
         this.maxInboundBytes = maxInboundBytes;
         this.tls = tls.map(TlsFiles::clientContext);
         this.metrics = metrics;
@@ -192,7 +198,7 @@ public final class WorkerPools implements AutoCloseable {
     }
 
     private Endpoint open(String address) {
-        return endpoint(WorkerBackend.open(address, maxInboundBytes, tls), "worker-" + address);
+        return endpoint(WorkerBackend.open(address, maxInboundBytes, tls, loops), "worker-" + address);
     }
 
     /** An endpoint with its own breaker, whose state changes are counted and told to the operator. */

@@ -36,6 +36,7 @@ import dev.goldilocks.store.FeedbackReceipt;
 import dev.goldilocks.router.DomainPrediction;
 import dev.goldilocks.router.RouteDecision;
 import dev.goldilocks.router.Router;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -44,6 +45,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -70,6 +73,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
     private final long workerDeadlineMillis;
     private final RateLimitedLog operator;
     private final LiveExperiments experiments;
+    private final Executor classifying;
 
     /**
      * @param afterAnswer called with each client request and its answer once the answer has been sent
@@ -77,10 +81,14 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
      * @param operator    where operator events (a fallback) are logged, rate-limited
      * @param decisions   the decision log: a row per generation request, feedback counted once across replicas
      * @param experiments the running experiments, which route the client requests they expose
+     * @param classifying where a generation whose prompt must be classified continues (the public port runs
+     *                    Generate on its transport threads, which must not spend milliseconds in a model)
      */
     public GatewayService(GatewayConfig config, Router router, Outcomes outcomes, WorkerPools pools,
                           Dispatcher dispatcher, BiConsumer<GenerateRequest, GenerateResponse> afterAnswer,
-                          RateLimitedLog operator, DecisionRecorder decisions, LiveExperiments experiments) {
+                          RateLimitedLog operator, DecisionRecorder decisions, LiveExperiments experiments,
+                          Executor classifying) {
+        this.classifying = classifying;
         this.operator = operator;
         this.experiments = experiments;
         this.decisions = decisions;
@@ -99,7 +107,7 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
 
     @Override
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> responses) {
-        startGeneration(request, responses, "generate", new GenerationSink() {
+        generation(request, responses, "generate", new GenerationSink() {
             @Override
             public void onDelta(String text, List<Token> tokens) {
                 // the whole text arrives in the final response
@@ -120,12 +128,40 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
 
     @Override
     public void generateStream(GenerateRequest request, StreamObserver<GenerateChunk> responses) {
-        startGeneration(request, responses, "generate_stream", new StreamSink(responses));
+        generation(request, responses, "generate_stream", new StreamSink(responses));
     }
 
-    private void startGeneration(GenerateRequest request, StreamObserver<?> responses, String rpc,
-                                 GenerationSink unmetered) {
+    /**
+     * Starts a generation where it arrived, or where prompts are classified when it needs that. The handlers
+     * on the response observer are set here: gRPC takes them only before the service method returns.
+     */
+    private void generation(GenerateRequest request, StreamObserver<?> responses, String rpc, GenerationSink sink) {
         long received = System.nanoTime();
+        quietCancel(responses);
+        ClientPacing pacing = sink instanceof StreamSink ? new ClientPacing((ServerCallStreamObserver<?>) responses)
+                : null;
+        if (!router.classifies(request.getDomainHint())) {
+            startGeneration(request, rpc, sink, received, pacing);
+            return;
+        }
+        try {
+            classifying.execute(Context.current().wrap(() -> {
+                try {
+                    startGeneration(request, rpc, sink, received, pacing);
+                } catch (RuntimeException e) { // what gRPC does with a handler's exception, which it no longer sees
+                    responses.onError(Status.INTERNAL.withDescription("gateway error: " + e).withCause(e)
+                            .asRuntimeException());
+                    throw e;
+                }
+            }));
+        } catch (RejectedExecutionException e) {
+            responses.onError(Failures.of(ErrorReason.GATEWAY_OVERLOADED,
+                    "gateway overloaded: no handler thread free to classify the prompt; retry with backoff").build());
+        }
+    }
+
+    private void startGeneration(GenerateRequest request, String rpc, GenerationSink unmetered, long received,
+                                 ClientPacing pacing) {
         Traffic traffic = Traffic.current();
         RequestCounting.CallRoute counted = RequestCounting.route();
         DecisionTrace trace = decisions.trace(traffic, request, received);
@@ -137,9 +173,6 @@ public final class GatewayService extends GoldilocksGrpc.GoldilocksImplBase {
                 afterAnswer.accept(request, response);
             }
         };
-        quietCancel(responses);
-        ClientPacing pacing = unmetered instanceof StreamSink ? new ClientPacing((ServerCallStreamObserver<?>) responses)
-                : null;
         RouteDecision decision;
         try {
             validator.check(request);

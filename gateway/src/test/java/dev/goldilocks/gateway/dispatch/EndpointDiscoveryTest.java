@@ -86,7 +86,7 @@ class EndpointDiscoveryTest {
             ModelRoute generic = new ModelRoute("generic", "generic", "", List.of("workers.test:" + port),
                     new Price(0, 0), new Prior(Map.of(), 0, 0, 1));
             try (WorkerPools pools = new WorkerPools(List.of(generic), 4 << 20,
-                    DispatchSettings.defaults().withRefreshSeconds(1), Optional.empty(),
+                    DispatchSettings.defaults().withRefreshSeconds(1), Optional.empty(), Optional.empty(),
                     new DispatchMetrics(new SimpleMeterRegistry()),
                     new RateLimitedLog(LoggerFactory.getLogger(getClass()), Duration.ofSeconds(10)), host -> {
                         List<InetAddress> answer = dns.get();
