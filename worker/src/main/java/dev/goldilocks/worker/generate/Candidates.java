@@ -35,15 +35,22 @@ final class Candidates {
     void collectFrom(float[] logits, double max, double cut, double temperature) {
         size = 0;
         sum = 0;
-        largestBelowCut = Double.NEGATIVE_INFINITY;
+        // compared as floats (no conversion per logit): a float is >= cut exactly when it is >= the least
+        // float at or above cut
+        float floatCut = (float) cut;
+        if (floatCut < cut) {
+            floatCut = Math.nextUp(floatCut);
+        }
+        float largest = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < logits.length; i++) {
             float l = logits[i];
-            if (l >= cut) {
+            if (l >= floatCut) {
                 add(i, Math.exp((l - max) / temperature));
-            } else if (l > largestBelowCut) {
-                largestBelowCut = l;
+            } else if (l > largest) {
+                largest = l;
             }
         }
+        largestBelowCut = largest;
     }
 
     double largestBelowCut() {
