@@ -207,7 +207,7 @@ class GatewayApiTest {
             WorkerGrpc.WorkerBlockingStub worker = WorkerGrpc.newBlockingStub(direct);
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             while (System.nanoTime() < until) {
-                Thread.sleep(20);
+                Thread.sleep(20); // how often to ask the worker again, not a guess at when it is idle
                 if (worker.withDeadlineAfter(5, TimeUnit.SECONDS).status(StatusRequest.getDefaultInstance())
                         .getModels(0).getInFlight() == 0) {
                     return true;

@@ -418,7 +418,7 @@ class WorkerApiTest {
         context.cancel(null);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (metric(cancelled) < cancelledBefore + 1 && System.nanoTime() < until) {
-            Thread.sleep(20);
+            Thread.sleep(20); // how often to read the counter again; the event is the count rising
         }
         assertThat(metric(cancelled)).as("the worker saw the cancel").isEqualTo(cancelledBefore + 1);
         assertThat(metric(tokens) - tokensBefore).isGreaterThanOrEqualTo(received.get());

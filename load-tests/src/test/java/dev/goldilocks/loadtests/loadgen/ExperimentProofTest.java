@@ -177,7 +177,7 @@ class ExperimentProofTest {
                     return now;
                 }
                 assertThat(System.nanoTime()).as("waiting under load; last reading:%n%s", now).isLessThan(deadline);
-                Thread.sleep(2000);
+                Thread.sleep(2000); // how often to read again (each read queries the store); the event is done()
             }
         } finally {
             load.interrupt();
