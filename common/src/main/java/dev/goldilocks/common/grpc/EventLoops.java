@@ -86,12 +86,7 @@ public final class EventLoops implements AutoCloseable {
 
     /** Whether this thread is one of the loops (a transport thread, which must not block). */
     public boolean onLoopThread() {
-        for (EventLoop loop : loops) {
-            if (loop.inEventLoop()) {
-                return true;
-            }
-        }
-        return false;
+        return thisThreadsLoop() >= 0;
     }
 
     /** A client connection served by loop {@code index}. */
@@ -103,9 +98,11 @@ public final class EventLoops implements AutoCloseable {
     /** The loop the current call arrived on, or -1 on a thread that is not handling one of these loops' calls. */
     public int current() {
         Integer index = callLoop.get();
-        if (index != null) {
-            return index;
-        }
+        return index != null ? index : thisThreadsLoop();
+    }
+
+    /** The index of the loop this thread is, or -1. */
+    private int thisThreadsLoop() {
         for (int i = 0; i < loops.size(); i++) {
             if (loops.get(i).inEventLoop()) {
                 return i;
